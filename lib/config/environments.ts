@@ -1,0 +1,165 @@
+/**
+ * The one typed configuration of each environment. Workloads take their
+ * resources and replicas from here, and the HighMemoryUsage alert takes the
+ * same memory limits, so the two cannot drift apart.
+ */
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+export interface ComputeResources {
+  /** CPU in millicores. */
+  readonly cpuMillis: number;
+  /** Memory in MiB. */
+  readonly memoryMiB: number;
+}
+
+export interface WorkloadSettings {
+  /** Replicas of the Deployment (the HPA's floor where one is set). */
+  readonly replicas: number;
+  /** HorizontalPodAutoscaler bounds. */
+  readonly autoscaling: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilizationPercent: number };
+  readonly requests: ComputeResources;
+  readonly limits: ComputeResources;
+}
+
+export interface EnvironmentConfig {
+  readonly name: EnvironmentName;
+  /** Namespace of the Gorax workloads. */
+  readonly namespace: string;
+  /** Namespace of Prometheus, Alertmanager, Grafana and Jaeger. */
+  readonly monitoringNamespace: string;
+  /** The `cluster` external label. */
+  readonly cluster: string;
+  readonly image: { readonly repository: string; readonly tag: string };
+  readonly api: WorkloadSettings;
+  readonly worker: WorkloadSettings & { readonly concurrency: number };
+  readonly tracing: { readonly sampleRate: number };
+  readonly prometheus: {
+    readonly retention: string;
+    readonly storageGi: number;
+    readonly scrapeInterval: string;
+    readonly evaluationInterval: string;
+  };
+  /** Where `runbook_url` annotations point: `<base>/<AlertName>.md`. */
+  readonly runbookBaseUrl: string;
+  /** Where `dashboard_url` annotations point: `<base>/d/<uid>`. */
+  readonly grafanaBaseUrl: string;
+}
+
+const RUNBOOK_BASE_URL = 'https://github.com/gorax/gorax-observability/blob/main/docs/runbooks';
+
+const productionApi: WorkloadSettings = {
+  replicas: 3,
+  autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70 },
+  requests: { cpuMillis: 250, memoryMiB: 256 },
+  limits: { cpuMillis: 500, memoryMiB: 512 },
+};
+
+const productionWorker: WorkloadSettings & { concurrency: number } = {
+  replicas: 3,
+  autoscaling: { minReplicas: 2, maxReplicas: 20, cpuUtilizationPercent: 70 },
+  requests: { cpuMillis: 500, memoryMiB: 512 },
+  limits: { cpuMillis: 1000, memoryMiB: 1024 },
+  concurrency: 10,
+};
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = {
+  dev: {
+    name: 'dev',
+    namespace: 'gorax',
+    monitoringNamespace: 'gorax-monitoring',
+    cluster: 'gorax-dev',
+    image: { repository: 'ghcr.io/gorax/gorax', tag: '0.1.0' },
+    api: {
+      replicas: 1,
+      autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilizationPercent: 70 },
+      requests: { cpuMillis: 100, memoryMiB: 128 },
+      limits: { cpuMillis: 500, memoryMiB: 512 },
+    },
+    worker: {
+      replicas: 1,
+      autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilizationPercent: 70 },
+      requests: { cpuMillis: 100, memoryMiB: 256 },
+      limits: { cpuMillis: 1000, memoryMiB: 1024 },
+      concurrency: 10,
+    },
+    tracing: { sampleRate: 1.0 },
+    prometheus: { retention: '2d', storageGi: 5, scrapeInterval: '15s', evaluationInterval: '15s' },
+    runbookBaseUrl: RUNBOOK_BASE_URL,
+    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+  },
+  staging: {
+    name: 'staging',
+    namespace: 'gorax',
+    monitoringNamespace: 'gorax-monitoring',
+    cluster: 'gorax-staging',
+    image: { repository: 'ghcr.io/gorax/gorax', tag: '0.1.0' },
+    api: { ...productionApi, replicas: 2 },
+    worker: { ...productionWorker, replicas: 2 },
+    tracing: { sampleRate: 0.5 },
+    prometheus: { retention: '7d', storageGi: 20, scrapeInterval: '15s', evaluationInterval: '15s' },
+    runbookBaseUrl: RUNBOOK_BASE_URL,
+    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+  },
+  production: {
+    name: 'production',
+    namespace: 'gorax',
+    monitoringNamespace: 'gorax-monitoring',
+    cluster: 'gorax-production',
+    image: { repository: 'ghcr.io/gorax/gorax', tag: '0.1.0' },
+    api: productionApi,
+    worker: productionWorker,
+    tracing: { sampleRate: 0.1 },
+    prometheus: { retention: '30d', storageGi: 100, scrapeInterval: '15s', evaluationInterval: '15s' },
+    runbookBaseUrl: RUNBOOK_BASE_URL,
+    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+  },
+};
+
+/** The configuration of a named environment; an unknown name throws with the accepted ones. */
+export function environmentConfig(name: string): EnvironmentConfig {
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown environment "${name}"; use one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  }
+  return validateEnvironment(ENVIRONMENTS[name as EnvironmentName]);
+}
+
+/** Throws, with what to change, on a configuration that cannot be deployed as written. */
+export function validateEnvironment(config: EnvironmentConfig): EnvironmentConfig {
+  const where = `environment "${config.name}"`;
+  for (const [workload, settings] of [['api', config.api], ['worker', config.worker]] as const) {
+    if (!Number.isInteger(settings.replicas) || settings.replicas < 1) {
+      throw new Error(`${where}: ${workload}.replicas is ${settings.replicas}; set a whole number of at least 1`);
+    }
+    const { minReplicas, maxReplicas } = settings.autoscaling;
+    if (minReplicas < 1 || maxReplicas < minReplicas) {
+      throw new Error(`${where}: ${workload}.autoscaling must have 1 <= minReplicas <= maxReplicas (got ${minReplicas}..${maxReplicas})`);
+    }
+    for (const resource of ['cpuMillis', 'memoryMiB'] as const) {
+      if (!(settings.requests[resource] > 0)) {
+        throw new Error(`${where}: ${workload}.requests.${resource} must be positive`);
+      }
+      if (settings.limits[resource] < settings.requests[resource]) {
+        throw new Error(
+          `${where}: ${workload}.limits.${resource} (${settings.limits[resource]}) is below its request (${settings.requests[resource]}); raise the limit or lower the request`,
+        );
+      }
+    }
+  }
+  if (!Number.isInteger(config.worker.concurrency) || config.worker.concurrency < 1) {
+    throw new Error(`${where}: worker.concurrency is ${config.worker.concurrency}; set a whole number of at least 1`);
+  }
+  if (!(config.tracing.sampleRate >= 0 && config.tracing.sampleRate <= 1)) {
+    throw new Error(`${where}: tracing.sampleRate is ${config.tracing.sampleRate}; set a number from 0 to 1`);
+  }
+  if (config.image.repository.trim() === '' || config.image.tag.trim() === '') {
+    throw new Error(`${where}: image.repository and image.tag must not be empty`);
+  }
+  return config;
+}
+
+/** Bytes of a MiB quantity, for expressions that compare with byte-valued metrics. */
+export function mebibytes(miB: number): number {
+  return miB * 1024 * 1024;
+}

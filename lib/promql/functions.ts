@@ -1,0 +1,61 @@
+/**
+ * The few PromQL building blocks the rules and dashboards share. They exist
+ * to make the easy mistakes of the original rules impossible to write:
+ * a rate over anything but a counter, a quantile that is not aggregated by
+ * `le`, a ratio whose two sides are aggregated differently.
+ */
+import type { VectorSelector } from './selector';
+
+/** A PromQL range: a Prometheus duration (`5m`) or a Grafana interval variable (`$__rate_interval`). */
+export type Range = `${number}${'s' | 'm' | 'h' | 'd'}` | '$__rate_interval' | '$__range' | '$__interval';
+
+/** A PromQL expression (rendered). */
+export type Expr = string;
+
+/** `rate(counter[range])`: only counters (and histogram series) may be rated. */
+export function rate(counter: VectorSelector<'counter'>, range: Range): Expr {
+  return `rate(${counter}[${range}])`;
+}
+
+/** `increase(counter[range])` */
+export function increase(counter: VectorSelector<'counter'>, range: Range): Expr {
+  return `increase(${counter}[${range}])`;
+}
+
+/** `sum by (labels) (expr)`; an empty list sums everything into one series. */
+export function sumBy(labels: readonly string[], expr: Expr): Expr {
+  return labels.length === 0 ? `sum(${expr})` : `sum by (${labels.join(', ')}) (${expr})`;
+}
+
+/** `aggregation by (labels) (expr)` for max, min, count, avg. */
+export function aggregateBy(op: 'max' | 'min' | 'avg' | 'count', labels: readonly string[], expr: Expr): Expr {
+  return labels.length === 0 ? `${op}(${expr})` : `${op} by (${labels.join(', ')}) (${expr})`;
+}
+
+/**
+ * `histogram_quantile(q, sum by (le, …) (rate(bucket[range])))`: the quantile
+ * over the aggregated buckets, never one quantile per series.
+ */
+export function quantileOverBuckets(
+  quantile: number,
+  bucketCounter: VectorSelector<'counter'>,
+  by: readonly string[],
+  range: Range,
+): Expr {
+  return histogramQuantile(quantile, sumBy(['le', ...by.filter((l) => l !== 'le')], rate(bucketCounter, range)));
+}
+
+/** `histogram_quantile(q, expr)` for an expression that is already aggregated by `le` (a recorded series). */
+export function histogramQuantile(quantile: number, aggregatedByLe: Expr): Expr {
+  if (!(quantile > 0 && quantile < 1)) throw new Error(`histogram_quantile: ${quantile} is not a quantile between 0 and 1`);
+  return `histogram_quantile(${quantile}, ${aggregatedByLe})`;
+}
+
+/**
+ * `sum by (by) (numerator) / sum by (by) (denominator)`: both sides are
+ * aggregated the same way before dividing, so a single failure among many
+ * healthy series cannot produce a ratio of 1.
+ */
+export function ratio(numerator: Expr, denominator: Expr, by: readonly string[]): Expr {
+  return `${sumBy(by, numerator)}\n/\n${sumBy(by, denominator)}`;
+}
