@@ -1,0 +1,63 @@
+/**
+ * The services' externally visible contract: ports, port names, probe paths
+ * and environment variables. The services listen and read from here and the
+ * Kubernetes constructs configure from here, so they cannot disagree.
+ */
+
+export const PORTS = {
+  /** The API's traffic and health port (PORT). */
+  apiHttp: 8080,
+  /** The worker's health port (WORKER_HEALTH_PORT). */
+  workerHealth: 8081,
+  /** Both services' metrics port (METRICS_PORT). */
+  metrics: 9090,
+} as const;
+
+/** Container port names; Prometheus' pod discovery keeps only `metrics`. */
+export const PORT_NAMES = { http: 'http', health: 'health', metrics: 'metrics' } as const;
+
+export const HEALTH_PATHS = {
+  live: '/health/live',
+  ready: '/health/ready',
+  startup: '/health/startup',
+} as const;
+
+export const METRICS_PATH = '/metrics';
+
+export interface EnvVarSpec {
+  readonly name: string;
+  /** The default as written in .env.example; undefined means required. */
+  readonly default?: string;
+  readonly description: string;
+  /** Only ever delivered through a Kubernetes Secret, never a ConfigMap. */
+  readonly secret: boolean;
+  /** Which processes read it. */
+  readonly services: readonly ('api' | 'worker')[];
+}
+
+const both = ['api', 'worker'] as const;
+
+/** Every environment variable the services read, in .env.example order. */
+export const ENV_VARS = [
+  { name: 'APP_ENV', default: 'development', description: 'Deployment environment name (development, dev, staging, production).', secret: false, services: both },
+  { name: 'LOG_LEVEL', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.', secret: false, services: both },
+  { name: 'PORT', default: String(PORTS.apiHttp), description: "The API's HTTP port (API routes and health probes).", secret: false, services: ['api'] },
+  { name: 'WORKER_HEALTH_PORT', default: String(PORTS.workerHealth), description: "The worker's health probe port.", secret: false, services: ['worker'] },
+  { name: 'DATABASE_URL', description: 'PostgreSQL connection string.', secret: true, services: both },
+  { name: 'REDIS_URL', description: 'Redis connection string for the BullMQ queue.', secret: true, services: both },
+  { name: 'QUEUE_NAME', default: 'default', description: 'The BullMQ queue workflow executions go through.', secret: false, services: both },
+  { name: 'WORKER_CONCURRENCY', default: '10', description: 'Executions one worker process runs at once.', secret: false, services: ['worker'] },
+  { name: 'HTTP_ACTION_ALLOW_PRIVATE', default: 'false', description: 'Let action:http steps call private and loopback addresses (tests and local stacks only).', secret: false, services: ['worker'] },
+  { name: 'METRICS_ENABLED', default: 'true', description: 'Serve Prometheus metrics on METRICS_PORT.', secret: false, services: both },
+  { name: 'METRICS_PORT', default: String(PORTS.metrics), description: 'Port of the separate /metrics server.', secret: false, services: both },
+  { name: 'TRACING_ENABLED', default: 'false', description: 'Export OpenTelemetry traces over OTLP/gRPC.', secret: false, services: both },
+  { name: 'TRACING_ENDPOINT', default: 'localhost:4317', description: 'OTLP/gRPC collector address, host:port.', secret: false, services: both },
+  { name: 'TRACING_SAMPLE_RATE', default: '1.0', description: 'Share of new traces sampled, 0 to 1 (parent-based).', secret: false, services: both },
+  { name: 'TRACING_SERVICE_NAME', default: 'gorax', description: 'service.name prefix; the services append -api / -worker.', secret: false, services: both },
+  { name: 'SENTRY_ENABLED', default: 'false', description: 'Report errors to Sentry.', secret: false, services: both },
+  { name: 'SENTRY_DSN', default: '', description: 'Sentry DSN; required when SENTRY_ENABLED=true.', secret: true, services: both },
+  { name: 'SENTRY_ENVIRONMENT', default: 'development', description: 'Sentry environment tag.', secret: false, services: both },
+  { name: 'SENTRY_SAMPLE_RATE', default: '1.0', description: 'Share of error events sent to Sentry, 0 to 1.', secret: false, services: both },
+] as const satisfies readonly EnvVarSpec[];
+
+export type EnvVarName = (typeof ENV_VARS)[number]['name'];
