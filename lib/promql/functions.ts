@@ -54,8 +54,11 @@ export function histogramQuantile(quantile: number, aggregatedByLe: Expr): Expr 
 /**
  * `sum by (by) (numerator) / sum by (by) (denominator)`: both sides are
  * aggregated the same way before dividing, so a single failure among many
- * healthy series cannot produce a ratio of 1.
+ * healthy series cannot produce a ratio of 1. Where the numerator has no
+ * series (nothing failed yet) the ratio is 0 rather than absent, so a panel
+ * shows 0% instead of "No data".
  */
 export function ratio(numerator: Expr, denominator: Expr, by: readonly string[]): Expr {
-  return `${sumBy(by, numerator)}\n/\n${sumBy(by, denominator)}`;
+  const den = sumBy(by, denominator);
+  return `(\n  ${sumBy(by, numerator)}\n  or\n  ${den} * 0\n)\n/\n${den}`;
 }
