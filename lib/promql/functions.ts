@@ -62,3 +62,24 @@ export function ratio(numerator: Expr, denominator: Expr, by: readonly string[])
   const den = sumBy(by, denominator);
   return `(\n  ${sumBy(by, numerator)}\n  or\n  ${den} * 0\n)\n/\n${den}`;
 }
+
+/**
+ * How much a counter grew over the dashboard's whole time range while every
+ * increase() stays on `$__rate_interval`: the sum of its increases over
+ * consecutive `$__rate_interval` windows (a subquery stepping by the window).
+ * For "top N by count in the selected range" tables.
+ */
+export function increaseOverDashboardRange(counter: VectorSelector<'counter'>, by: readonly string[]): Expr {
+  return `sum_over_time((${sumBy(by, increase(counter, '$__rate_interval'))})[$__range:$__rate_interval])`;
+}
+
+/** `deriv(gauge[range])`: the per-second slope of a gauge or recorded series (a trend, not a rate). */
+export function deriv(gauge: VectorSelector<'gauge' | 'recorded'>, range: Range): Expr {
+  return `deriv(${gauge}[${range}])`;
+}
+
+/** `topk(k, expr)`: the k largest series, for "top N" tables. */
+export function topk(k: number, expr: Expr): Expr {
+  if (!(Number.isInteger(k) && k > 0)) throw new Error(`topk: ${k} is not a positive whole number`);
+  return `topk(${k}, ${expr})`;
+}
