@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { goraxRuleGroups } from '../alerts-src';
 import { environmentConfig } from './config/environments';
 import { buildRuleFile, renderRuleFile } from './rules/rule-file';
+import { kubernetesOutputs } from './k8s/manifests';
 
 /** Paths below the output directory, fixed by the contract. */
 export const OUTPUT_PATHS = {
@@ -28,5 +29,8 @@ export function productionRulesYaml(): string {
 
 /** Renders every output into `outdir`; returns the files written. */
 export function synthesize(outdir: string): string[] {
-  return [write(outdir, OUTPUT_PATHS.rules, productionRulesYaml())];
+  return [
+    write(outdir, OUTPUT_PATHS.rules, productionRulesYaml()),
+    ...[...kubernetesOutputs()].map(([path, content]) => write(outdir, path, content)),
+  ];
 }

@@ -23,6 +23,35 @@ export interface WorkloadSettings {
   readonly limits: ComputeResources;
 }
 
+/** Where the Gorax and monitoring pods may talk to, beyond each other (NetworkPolicies). */
+export interface NetworkSettings {
+  /** Namespace of the ingress controller: the only namespace whose pods may reach the API's `http` port. */
+  readonly ingressNamespace: string;
+  /**
+   * CIDR of the Kubernetes API server, which Prometheus' pod discovery calls. The API server is not
+   * a pod, so a NetworkPolicy can only name it by address; narrow it to the cluster's endpoint.
+   */
+  readonly kubernetesApiCidr: string;
+  /** CIDR of PostgreSQL and Redis (DATABASE_URL, REDIS_URL), which the services reach on 5432 and 6379. */
+  readonly dependencyCidr: string;
+}
+
+/** Alertmanager receivers' non-secret settings; their keys and URLs come from files mounted from a Secret. */
+export interface AlertingSettings {
+  /** Slack channel that warnings go to. */
+  readonly chatChannel: string;
+  /** Heartbeat (dead man's switch) endpoint that the always-firing Watchdog keeps alive. */
+  readonly heartbeatUrl: string;
+}
+
+/** Images of the monitoring stack, pinned. */
+export interface MonitoringImages {
+  readonly prometheus: string;
+  readonly alertmanager: string;
+  readonly grafana: string;
+  readonly jaeger: string;
+}
+
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   /** Namespace of the Gorax workloads. */
@@ -45,9 +74,25 @@ export interface EnvironmentConfig {
   readonly runbookBaseUrl: string;
   /** Where `dashboard_url` annotations point: `<base>/d/<uid>`. */
   readonly grafanaBaseUrl: string;
+  readonly network: NetworkSettings;
+  readonly alerting: AlertingSettings;
+  readonly monitoringImages: MonitoringImages;
 }
 
 const RUNBOOK_BASE_URL = 'https://github.com/gorax/gorax-observability/blob/main/docs/runbooks';
+
+const NETWORK: NetworkSettings = {
+  ingressNamespace: 'ingress-nginx',
+  kubernetesApiCidr: '0.0.0.0/0',
+  dependencyCidr: '0.0.0.0/0',
+};
+
+const MONITORING_IMAGES: MonitoringImages = {
+  prometheus: 'quay.io/prometheus/prometheus:v2.53.4',
+  alertmanager: 'quay.io/prometheus/alertmanager:v0.27.0',
+  grafana: 'docker.io/grafana/grafana:11.3.0',
+  jaeger: 'docker.io/jaegertracing/all-in-one:1.62.0',
+};
 
 const productionApi: WorkloadSettings = {
   replicas: 3,
@@ -88,6 +133,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '2d', storageGi: 5, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    network: NETWORK,
+    alerting: { chatChannel: '#gorax-alerts-dev', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-dev' },
+    monitoringImages: MONITORING_IMAGES,
   },
   staging: {
     name: 'staging',
@@ -101,6 +149,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '7d', storageGi: 20, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    network: NETWORK,
+    alerting: { chatChannel: '#gorax-alerts-staging', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-staging' },
+    monitoringImages: MONITORING_IMAGES,
   },
   production: {
     name: 'production',
@@ -114,6 +165,9 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '30d', storageGi: 100, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    network: NETWORK,
+    alerting: { chatChannel: '#gorax-alerts', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-production' },
+    monitoringImages: MONITORING_IMAGES,
   },
 };
 
@@ -155,6 +209,32 @@ export function validateEnvironment(config: EnvironmentConfig): EnvironmentConfi
   }
   if (config.image.repository.trim() === '' || config.image.tag.trim() === '') {
     throw new Error(`${where}: image.repository and image.tag must not be empty`);
+  }
+  for (const [component, image] of Object.entries(config.monitoringImages)) {
+    if (image.trim() === '') throw new Error(`${where}: monitoringImages.${component} must not be empty; set a pinned image`);
+  }
+  if (!(Number.isInteger(config.prometheus.storageGi) && config.prometheus.storageGi >= 1)) {
+    throw new Error(`${where}: prometheus.storageGi is ${config.prometheus.storageGi}; set a whole number of GiB, at least 1`);
+  }
+  if (!/^\d+[dhmwy]$/.test(config.prometheus.retention)) {
+    throw new Error(`${where}: prometheus.retention "${config.prometheus.retention}" is not a duration such as 15d`);
+  }
+  const namespaces = { namespace: config.namespace, monitoringNamespace: config.monitoringNamespace, 'network.ingressNamespace': config.network.ingressNamespace };
+  for (const [key, value] of Object.entries(namespaces)) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+      throw new Error(`${where}: ${key} "${value}" is not a namespace name (lowercase letters, digits and '-', at most 63)`);
+    }
+  }
+  if (config.namespace === config.monitoringNamespace) {
+    throw new Error(`${where}: namespace and monitoringNamespace are both "${config.namespace}"; give the monitoring stack its own namespace`);
+  }
+  for (const key of ['kubernetesApiCidr', 'dependencyCidr'] as const) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(config.network[key])) {
+      throw new Error(`${where}: network.${key} "${config.network[key]}" is not an IPv4 CIDR such as 10.0.0.0/16`);
+    }
+  }
+  if (!/^https?:\/\/\S+$/.test(config.alerting.heartbeatUrl)) {
+    throw new Error(`${where}: alerting.heartbeatUrl "${config.alerting.heartbeatUrl}" must be an http(s) URL`);
   }
   return config;
 }
