@@ -1,0 +1,27 @@
+/**
+ * Every error becomes a JSON answer `{statusCode, error, message, details?}`.
+ * Client errors say what is wrong (Fastify's own 400/413/415 included);
+ * anything else is a 500 whose details stay in the log, scrubbed of secrets.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { SecretScrubber } from '../../logging/secret-scrubber';
+import { HttpError } from '../http-error';
+
+export function registerErrorHandling(app: FastifyInstance, scrub: SecretScrubber): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (statusCode >= 500 && !(error instanceof HttpError)) {
+      request.log.error({ err: { message: scrub(error.message), code: (error as FastifyError).code } }, 'request failed');
+      return reply.code(500).send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal error' });
+    }
+    const body: Record<string, unknown> = { statusCode, error: STATUS_CODES[statusCode], message: error.message };
+    if ('code' in error && typeof error.code === 'string') body.code = error.code;
+    if (error instanceof HttpError && error.details) body.details = error.details;
+    return reply.code(statusCode).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ statusCode: 404, error: STATUS_CODES[404], message: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` }),
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * HTTP request metrics for the API. Label children are cached per
+ * (method, path, status), so recording a request is a map lookup and two
+ * increments; no label object is built per request.
+ */
+import type { Registry } from 'prom-client';
+import { UNMATCHED_ROUTE } from '../../catalog/labels';
+import { httpRequestDurationSeconds, httpRequestsTotal } from '../../catalog/metrics';
+import { registerCatalogMetric } from './catalog-registry';
+import { assertLabelValues, labelValueAllowed } from './label-values';
+
+interface Observer {
+  observe(value: number): void;
+}
+interface Incrementer {
+  inc(value?: number): void;
+}
+
+interface RequestSeries {
+  readonly count: Incrementer;
+  readonly duration: Observer;
+}
+
+export class HttpMetrics {
+  private readonly requests;
+  private readonly durations;
+  private readonly series = new Map<string, RequestSeries>();
+  private readonly durationChildren = new Map<string, Observer>();
+
+  constructor(registry: Registry) {
+    this.requests = registerCatalogMetric(httpRequestsTotal, registry);
+    this.durations = registerCatalogMetric(httpRequestDurationSeconds, registry);
+  }
+
+  /**
+   * Records one answered request. `routeTemplate` is the matched route
+   * (request.routeOptions.url), undefined when nothing matched. Returns false
+   * when the method is outside the catalog's set and nothing was recorded.
+   */
+  record(method: string, routeTemplate: string | undefined, statusCode: number, seconds: number): boolean {
+    const path = routeTemplate ?? UNMATCHED_ROUTE;
+    const key = `${method} ${statusCode} ${path}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const created = this.createSeries(method, path, statusCode);
+      if (created === undefined) return false;
+      series = created;
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
+    return true;
+  }
+
+  private createSeries(method: string, path: string, statusCode: number): RequestSeries | undefined {
+    const status = String(statusCode);
+    if (!labelValueAllowed(httpRequestsTotal.labels.method, method)) return undefined;
+    // A route template that does not fit the catalog is recorded as unmatched rather than invented.
+    const safePath = labelValueAllowed(httpRequestsTotal.labels.path, path) ? path : UNMATCHED_ROUTE;
+    assertLabelValues(httpRequestsTotal, { method, path: safePath, status });
+    const durationKey = `${method} ${safePath}`;
+    let duration = this.durationChildren.get(durationKey);
+    if (duration === undefined) {
+      duration = this.durations.labels({ method, path: safePath });
+      this.durationChildren.set(durationKey, duration);
+    }
+    return { count: this.requests.labels({ method, path: safePath, status }), duration };
+  }
+}

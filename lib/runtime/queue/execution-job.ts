@@ -1,0 +1,13 @@
+/** The one job kind on the queue: "run this execution". Its id is the execution id. */
+export const EXECUTION_JOB_NAME = 'workflow-execution';
+
+export interface ExecutionJobData {
+  readonly executionId: string;
+  readonly tenantId: string;
+}
+
+/**
+ * Delivery attempts for infrastructure failures (database unreachable while
+ * running). A workflow that fails on its own merit completes its job.
+ */
+export const EXECUTION_JOB_ATTEMPTS = 5;

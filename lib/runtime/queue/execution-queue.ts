@@ -1,0 +1,57 @@
+/**
+ * The producer side of the BullMQ queue (QUEUE_NAME under QUEUE_PREFIX):
+ * enqueues executions with jobId = execution id, so enqueuing the same
+ * execution twice adds one job, and reads the counts for gorax_queue_depth and
+ * the health checks.
+ */
+import { Queue } from 'bullmq';
+import { EXECUTION_JOB_ATTEMPTS, EXECUTION_JOB_NAME, type ExecutionJobData } from './execution-job';
+import { redisConnectionOptions } from './redis-connection';
+
+export interface ExecutionQueueOptions {
+  readonly redisUrl: string;
+  readonly queueName: string;
+  readonly prefix: string;
+}
+
+export class ExecutionQueue {
+  readonly queue: Queue<ExecutionJobData>;
+  readonly queueName: string;
+
+  constructor(options: ExecutionQueueOptions) {
+    this.queueName = options.queueName;
+    this.queue = new Queue<ExecutionJobData>(options.queueName, {
+      connection: redisConnectionOptions(options.redisUrl, { failFast: true }),
+      prefix: options.prefix,
+    });
+    // Connection errors surface through the health checks; without a listener they would be thrown.
+    this.queue.on('error', () => undefined);
+  }
+
+  async enqueue(data: ExecutionJobData): Promise<void> {
+    await this.queue.add(EXECUTION_JOB_NAME as never, data as never, {
+      jobId: data.executionId,
+      attempts: EXECUTION_JOB_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  /** Jobs not yet running: waiting, delayed and prioritized. */
+  async waitingCount(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    // BullMQ's client interface omits PING; the ioredis client underneath has it.
+    const client = (await this.queue.client) as unknown as { ping(): Promise<string> };
+    const answer = await client.ping();
+    if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
