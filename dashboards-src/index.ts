@@ -15,10 +15,13 @@ export interface DashboardModel {
   readonly [key: string]: unknown;
 }
 
-/** The four dashboards, overview first; built fresh on every call. */
+/**
+ * The four dashboards, overview first, as plain JSON data (the SDK's query
+ * objects carry methods, which a JSON round trip drops); built fresh on every call.
+ */
 export function goraxDashboards(): readonly DashboardModel[] {
   const dashboards: GrafanaDashboard[] = [overviewDashboard(), workflowsDashboard(), apiDashboard(), workersDashboard()];
-  return dashboards.map((d) => d as unknown as DashboardModel);
+  return dashboards.map((d) => JSON.parse(JSON.stringify(d)) as DashboardModel);
 }
 
 /** The dashboard as a file: 2-space JSON with a final newline, byte-identical for identical input. */

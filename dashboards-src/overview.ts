@@ -7,7 +7,7 @@
  * windows), so they cross the drawn threshold exactly when the alert
  * condition is true; the other rates use raw counters over $__rate_interval.
  */
-import { alerts } from '../lib/catalog/external-metrics';
+import { alerts, up } from '../lib/catalog/external-metrics';
 import { httpRequestsTotal, workflowExecutionsTotal } from '../lib/catalog/metrics';
 import { JOBS } from '../lib/catalog/target-labels';
 import { THRESHOLDS } from '../lib/config/thresholds';
@@ -52,7 +52,18 @@ export function overviewDashboard(): GrafanaDashboard {
             queries: [{ expr: aggregateBy('count', ['severity'], firing), legend: '{{severity}}' }],
             thresholds: alertAbove({ critical: 1 }, 'firing alerts'),
             noValue: '0',
-            width: 6,
+            width: 5,
+            height: 7,
+          }),
+          stat({
+            title: 'Scrape targets up',
+            description:
+              'How many processes of each Gorax job Prometheus scraped successfully at the last scrape; 0 when the job has no target at all, the GoraxJobAbsent signal (its alerts then cannot fire).',
+            unit: 'short',
+            queries: Object.values(JOBS).map((job) => ({ expr: `${sumBy([], select(up, { job }))} or vector(0)`, legend: job })),
+            thresholds: alertBelow({ critical: 1 }, 'scrape targets up'),
+            decimals: 0,
+            width: 5,
             height: 7,
           }),
           table({
@@ -63,7 +74,7 @@ export function overviewDashboard(): GrafanaDashboard {
             valueColumn: 'Firing series',
             queries: [{ expr: aggregateBy('count', ['alertname', 'severity', 'job'], firing) }],
             decimals: 0,
-            width: 18,
+            width: 14,
             height: 7,
           }),
         ],

@@ -39,8 +39,6 @@ interface PanelSpecBase {
   readonly min?: number;
   readonly max?: number;
   readonly decimals?: number;
-  /** Units for individual queries (by refId: A, B…) whose values differ from the panel's. */
-  readonly unitOverrides?: Readonly<Record<string, string>>;
 }
 
 export interface TimeseriesSpec extends PanelSpecBase {
@@ -98,9 +96,6 @@ function validate(spec: PanelSpecBase): void {
     throw new Error(`${where}: width ${spec.width} must be a whole number from 1 to 24`);
   }
   if (!(Number.isInteger(spec.height) && spec.height >= 1)) throw new Error(`${where}: height ${spec.height} must be a whole number of at least 1`);
-  for (const ref of Object.keys(spec.unitOverrides ?? {})) {
-    if (!REF_IDS.slice(0, spec.queries.length).includes(ref)) throw new Error(`${where}: unit override for query ${ref}, which it does not have`);
-  }
 }
 
 function applyCommon<B extends CommonBuilder>(builder: B, spec: PanelSpecBase, instant: boolean): B {
@@ -114,9 +109,6 @@ function applyCommon<B extends CommonBuilder>(builder: B, spec: PanelSpecBase, i
   if (spec.min !== undefined) builder.min(spec.min);
   if (spec.max !== undefined) builder.max(spec.max);
   if (spec.decimals !== undefined) builder.decimals(spec.decimals);
-  for (const [ref, unit] of Object.entries(spec.unitOverrides ?? {})) {
-    builder.overrideByQuery(ref, [{ id: 'unit', value: unit }]);
-  }
   return builder;
 }
 

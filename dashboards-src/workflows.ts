@@ -81,7 +81,7 @@ export function workflowsDashboard(): GrafanaDashboard {
             queries: [{ expr: select(workflowFailureRatio), legend: '{{job}}' }],
             thresholds: alertAbove(failure, 'workflow failure ratio'),
             min: 0,
-            width: 8,
+            width: 6,
             height: 8,
           }),
           timeseries({
@@ -91,22 +91,30 @@ export function workflowsDashboard(): GrafanaDashboard {
             queries: [{ expr: histogramQuantile(0.95, sumBy(['le', 'job'], select(workflowDurationBucketRate))), legend: '{{job}} p95' }],
             thresholds: alertAbove(slow, 'workflow duration p95'),
             min: 0,
-            width: 8,
+            width: 6,
             height: 8,
           }),
           timeseries({
-            title: 'Waiting, running and finishing',
+            title: 'Waiting and running (stall signal)',
             description:
-              'The WorkflowExecutionStalled signal: jobs waiting in the queue (fleet max) and executions running (fleet sum), against executions finishing per second (recorded 5m rate, right-hand unit). The alert fires when work waits or runs while nothing finishes for 10m.',
+              'Jobs waiting in the queue (fleet max) and workflow executions running (fleet sum): half of the WorkflowExecutionStalled signal, which fires when either is above 0 while no execution finishes (next panel) for 10m.',
             unit: 'short',
             queries: [
               { expr: aggregateBy('max', [], select(queueDepth)), legend: 'waiting in queue' },
               { expr: sumBy([], select(workflowExecutionsInProgress)), legend: 'running' },
-              { expr: sumBy([], select(workflowExecutionsRate)), legend: 'finishing per second' },
             ],
-            unitOverrides: { C: 'ops' },
             min: 0,
-            width: 8,
+            width: 6,
+            height: 8,
+          }),
+          timeseries({
+            title: 'Finishing (stall signal)',
+            description:
+              'Workflow executions finishing per second, either way, fleet-wide over 5m (recorded): the other half of the WorkflowExecutionStalled signal. At 0 while work waits or runs, executions are stuck.',
+            unit: 'ops',
+            queries: [{ expr: sumBy([], select(workflowExecutionsRate)), legend: 'finishing' }],
+            min: 0,
+            width: 6,
             height: 8,
           }),
           timeseries({

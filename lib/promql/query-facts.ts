@@ -36,7 +36,7 @@ export class PromQLSyntaxError extends Error {
     readonly position: number,
     reason: string,
   ) {
-    super(`invalid PromQL at offset ${position} (${reason}): ${JSON.stringify(expr)}`);
+    super(`${reason} at offset ${position}: ${JSON.stringify(expr)}`);
     this.name = 'PromQLSyntaxError';
   }
 }
@@ -185,7 +185,7 @@ export function substituteVariables(expr: string, values: Readonly<Record<string
     const name = (match[1] ?? match[2] ?? match[3])!;
     const value = all[name];
     if (value === undefined) {
-      throw new PromQLSyntaxError(expr, match.index, `unknown variable $${name}; give its value in options.variables`);
+      throw new PromQLSyntaxError(expr, match.index, `unknown variable $${name} (give its value in options.variables)`);
     }
     if (!used.includes(name)) used.push(name);
     text += expr.slice(last, match.index);
@@ -437,9 +437,9 @@ export function queryFacts(expr: string, options: QueryFactsOptions = {}): Query
     },
   });
   if (errorAt !== undefined) {
-    throw new PromQLSyntaxError(expr, sub.original(0, errorAt).length, `near ${JSON.stringify(sub.text.slice(errorAt, errorAt + 20))}`);
+    throw new PromQLSyntaxError(expr, sub.original(0, errorAt).length, `invalid PromQL near ${JSON.stringify(sub.text.slice(errorAt, errorAt + 20))}`);
   }
-  if (sub.text.trim() === '') throw new PromQLSyntaxError(expr, 0, 'empty expression');
+  if (sub.text.trim() === '') throw new PromQLSyntaxError(expr, 0, 'invalid PromQL: empty expression');
   const ast = new Reader(sub, sub.text).expr(tree.topNode);
 
   const rangeFunctions: RangeFunctionFact[] = [];
