@@ -115,11 +115,16 @@ export class WorkflowMetrics {
   private createWorkflowSeries(tenantId: string, workflowId: string): WorkflowSeries {
     const ids = { tenant_id: tenantId, workflow_id: workflowId };
     assertLabelValues(workflowExecutionsTotal, { ...ids, status: 'completed' });
+    const completed = this.executions.labels({ ...ids, status: 'completed' });
+    const failed = this.executions.labels({ ...ids, status: 'failed' });
+    // Both outcomes start at 0, so a failure ratio is 0 (not absent) while nothing failed.
+    completed.inc(0);
+    failed.inc(0);
     return {
       tenantId,
       workflowId,
-      completed: this.executions.labels({ ...ids, status: 'completed' }),
-      failed: this.executions.labels({ ...ids, status: 'failed' }),
+      completed,
+      failed,
       duration: this.executionDuration.labels(ids),
       steps: new Map(),
     };
@@ -128,9 +133,13 @@ export class WorkflowMetrics {
   private createStepSeries(workflow: WorkflowSeries, stepType: StepType): StepSeries {
     const labels = { tenant_id: workflow.tenantId, workflow_id: workflow.workflowId, step_type: stepType };
     assertLabelValues(stepExecutionsTotal, { ...labels, status: 'failed' });
+    const completed = this.steps.labels({ ...labels, status: 'completed' });
+    const failed = this.steps.labels({ ...labels, status: 'failed' });
+    completed.inc(0);
+    failed.inc(0);
     return {
-      completed: this.steps.labels({ ...labels, status: 'completed' }),
-      failed: this.steps.labels({ ...labels, status: 'failed' }),
+      completed,
+      failed,
       duration: this.stepDuration.labels(labels),
     };
   }

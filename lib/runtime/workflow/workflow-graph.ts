@@ -14,7 +14,7 @@ function successors(graph: Graph): Map<string, string[]> {
   return next;
 }
 
-/** Kahn's algorithm; ties keep declaration order so runs are deterministic. Throws on a cycle. */
+/** Kahn's algorithm; ties follow node, then edge, declaration order, so runs are deterministic. Throws on a cycle. */
 export function topologicalOrder(graph: Graph): string[] {
   const indegree = new Map<string, number>(graph.nodes.map((n) => [n.id, 0]));
   for (const edge of graph.edges) indegree.set(edge.target, (indegree.get(edge.target) ?? 0) + 1);
