@@ -14,7 +14,7 @@ import {
   up,
 } from '../lib/catalog/external-metrics';
 import type { Job } from '../lib/catalog/target-labels';
-import { ENVIRONMENTS, mebibytes, type ComputeResources } from '../lib/config/environments';
+import { ENVIRONMENTS, mebibytes, type ComputeResources, type EnvironmentConfig } from '../lib/config/environments';
 import { THRESHOLDS } from '../lib/config/thresholds';
 import { rate, sumBy } from '../lib/promql/functions';
 import { observationSum, select } from '../lib/promql/selector';
@@ -27,8 +27,11 @@ import { alertAbove, alertBelow } from './thresholds';
  * workload only while all environments deploy it with the same limits;
  * otherwise synth stops and says which differ.
  */
-export function sharedLimits(workload: 'api' | 'worker'): ComputeResources {
-  const all = Object.values(ENVIRONMENTS).map((env) => ({ env: env.name, limits: env[workload].limits }));
+export function sharedLimits(
+  workload: 'api' | 'worker',
+  environments: readonly EnvironmentConfig[] = Object.values(ENVIRONMENTS),
+): ComputeResources {
+  const all = environments.map((env) => ({ env: env.name, limits: env[workload].limits }));
   const first = all[0]!;
   const differing = all.filter((e) => e.limits.cpuMillis !== first.limits.cpuMillis || e.limits.memoryMiB !== first.limits.memoryMiB);
   if (differing.length > 0) {

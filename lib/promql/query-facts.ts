@@ -164,8 +164,11 @@ interface Replacement {
   readonly subTo: number;
 }
 
-/** `$name`, `${name}`, `${name:format}`, `[[name]]`, as Grafana interpolates them. */
-const VARIABLE = /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)\]\]/g;
+/**
+ * `$name`, `${name}`, `${name:format}`, `[[name]]`, as Grafana interpolates them. Names start
+ * with a letter or `_`, so regex back-references such as label_replace's `$1` are left alone.
+ */
+const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)|\[\[([A-Za-z_][A-Za-z0-9_]*)\]\]/g;
 
 export interface Substitution {
   readonly text: string;
@@ -275,7 +278,7 @@ class Reader {
         op,
         value: unquote(this.substituted(valueNode)),
         written,
-        usesVariable: /\$|\[\[/.test(written),
+        usesVariable: new RegExp(VARIABLE.source).test(written),
       });
     }
     const text = range ? this.written(range) : this.written(node);

@@ -14,7 +14,12 @@ const SCHEMA_DIR = process.env.GORAX_GRAFANA_SCHEMAS ?? join(__dirname, '..', '.
 // Each schema is self-contained. common.jsonschema.json is not loaded: nothing refers to it, and
 // its ScaleDirection enum repeats values, which Ajv's meta-schema check rightly rejects.
 const SKIPPED = ['common.jsonschema.json'];
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  // The only format the schemas use (snapshot timestamps): RFC 3339.
+  formats: { 'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i },
+});
 for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.jsonschema.json') && !SKIPPED.includes(f))) {
   ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')), file.replace('.jsonschema.json', ''));
 }
