@@ -8,6 +8,7 @@ import { goraxRuleGroups } from '../alerts-src';
 import { environmentConfig } from './config/environments';
 import { buildRuleFile, renderRuleFile } from './rules/rule-file';
 import { kubernetesOutputs } from './k8s/manifests';
+import { dashboardJson, goraxDashboards } from '../dashboards-src';
 
 /** Paths below the output directory, fixed by the contract. */
 export const OUTPUT_PATHS = {
@@ -21,6 +22,11 @@ function write(outdir: string, path: string, content: string): string {
   return file;
 }
 
+/** `dashboards/<uid>.json`: one plain Grafana dashboard model per dashboard. */
+export function dashboardOutputPath(uid: string): string {
+  return `dashboards/${uid}.json`;
+}
+
 /** Production's rules, as Prometheus loads them. */
 export function productionRulesYaml(): string {
   const env = environmentConfig('production');
@@ -31,6 +37,7 @@ export function productionRulesYaml(): string {
 export function synthesize(outdir: string): string[] {
   return [
     write(outdir, OUTPUT_PATHS.rules, productionRulesYaml()),
+    ...goraxDashboards().map((d) => write(outdir, dashboardOutputPath(d.uid), dashboardJson(d))),
     ...[...kubernetesOutputs()].map(([path, content]) => write(outdir, path, content)),
   ];
 }
