@@ -97,5 +97,9 @@ export function buildDashboard(spec: DashboardSpec): GrafanaDashboard {
     }
     y += lineHeight;
   }
-  return builder.build() as GrafanaDashboard;
+  const model = builder.build() as GrafanaDashboard;
+  // The SDK defaults every link to `placement: inControlsMenu`, which Grafana 12 hides in the
+  // controls menu; without it the links sit in the dashboard's top bar, where on-call looks.
+  for (const link of model.links ?? []) delete link.placement;
+  return model;
 }

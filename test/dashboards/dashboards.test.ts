@@ -120,7 +120,11 @@ describe('Gorax dashboards', () => {
 
     it('links to the three other dashboards, keeping time and variables', () => {
       expect(overview.links.map((l: Json) => l.url)).toEqual(['/d/gorax-workflows', '/d/gorax-api', '/d/gorax-workers']);
-      for (const link of overview.links) expect(link).toMatchObject({ type: 'link', keepTime: true, includeVars: true });
+      for (const link of overview.links) {
+        expect(link).toMatchObject({ type: 'link', keepTime: true, includeVars: true });
+        // Shown in the top bar, not hidden in Grafana 12's controls menu.
+        expect(link).not.toHaveProperty('placement');
+      }
     });
   });
 
