@@ -212,7 +212,12 @@ export function resultLabels(expr: PromExpr, catalog: SeriesCatalog): string[] {
     case 'offset':
       return of(expr.expr);
     case 'call': {
-      if (['vector', 'time', 'scalar', 'pi', 'absent', 'absent_over_time'].includes(expr.fn)) return [];
+      if (['vector', 'time', 'scalar', 'pi'].includes(expr.fn)) return [];
+      // absent() returns one series carrying the labels of its argument's equality matchers.
+      if (expr.fn === 'absent' || expr.fn === 'absent_over_time') {
+        const arg = unwrap(expr.args[0]!);
+        return arg.kind === 'selector' ? SORTED(arg.selector.matchers.filter((m) => m.op === '=').map((m) => m.label)) : [];
+      }
       if (expr.fn === 'histogram_quantile') return of(expr.args[1]!).filter((l) => l !== 'le');
       const vectorArg = expr.args.find((a) => !isScalar(a) && unwrap(a).kind !== 'string');
       const base = vectorArg ? of(vectorArg) : [];

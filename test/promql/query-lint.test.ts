@@ -106,6 +106,7 @@ describe('lint checks', () => {
     expect(labels('1 - gorax_queue_depth')).toEqual(['instance', 'job', 'namespace', 'pod', 'queue']);
     expect(labels('label_replace(sum by (queue) (gorax_queue_depth), "q", "$1", "queue", "(.*)")')).toEqual(['q', 'queue']);
     expect(labels('count_values("v", gorax_active_workers)')).toEqual(['v']);
+    expect(labels('absent(up{job="gorax-api", instance=~"a.*"})')).toEqual(['job']);
   });
 
   it('lintQuery runs every check and reports a syntax error as one problem', () => {
