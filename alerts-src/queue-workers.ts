@@ -49,7 +49,7 @@ export const queueWorkerRules: RuleGroupDefinition = {
     },
     {
       name: 'NoActiveWorkers',
-      expr: `${fleetWorkerSlots} < 1`,
+      expr: `${fleetWorkerSlots} < ${workerSlots.critical}`,
       for: '2m',
       severity: 'critical',
       summary: 'No worker is taking workflow jobs.',

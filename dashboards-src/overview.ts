@@ -139,11 +139,10 @@ export function overviewDashboard(): GrafanaDashboard {
         panels: [
           stat({
             title: activeWorkersTitle,
-            description: `Live worker slots across the whole worker fleet (the sum of gorax_active_workers over ${JOBS.worker}; 0 when no worker reports): the NoActiveWorkers (below 1) and LowWorkerCount (below ${workerSlots.warning}) signal.`,
+            description: `Live worker slots across the whole worker fleet (the sum of gorax_active_workers over ${JOBS.worker}; 0 when no worker reports): the NoActiveWorkers (below ${workerSlots.critical}) and LowWorkerCount (below ${workerSlots.warning}) signal.`,
             unit: 'short',
             queries: [{ expr: fleetWorkerSlots, legend: 'worker slots' }],
-            // NoActiveWorkers fires below one slot: a fact of the alert, not a tunable threshold.
-            thresholds: alertBelow({ critical: 1, warning: workerSlots.warning }, 'active workers'),
+            thresholds: alertBelow({ critical: workerSlots.critical, warning: workerSlots.warning }, 'active workers'),
             decimals: 0,
             width: 6,
             height: 8,

@@ -59,11 +59,10 @@ export function workersDashboard(): GrafanaDashboard {
         panels: [
           stat({
             title: 'Live worker slots',
-            description: `Live worker slots across the whole fleet (sum of gorax_active_workers over ${job}; 0 when no worker reports): NoActiveWorkers fires below 1 for 2m, LowWorkerCount below ${workerSlots.warning} for 5m.`,
+            description: `Live worker slots across the whole fleet (sum of gorax_active_workers over ${job}; 0 when no worker reports): NoActiveWorkers fires below ${workerSlots.critical} for 2m, LowWorkerCount below ${workerSlots.warning} for 5m.`,
             unit: 'short',
             queries: [{ expr: fleetWorkerSlots, legend: 'worker slots' }],
-            // NoActiveWorkers fires below one slot: a fact of the alert, not a tunable threshold.
-            thresholds: alertBelow({ critical: 1, warning: workerSlots.warning }, 'live worker slots'),
+            thresholds: alertBelow({ critical: workerSlots.critical, warning: workerSlots.warning }, 'live worker slots'),
             decimals: 0,
             width: 4,
             height: 8,

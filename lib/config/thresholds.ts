@@ -9,8 +9,8 @@ export const THRESHOLDS = {
   workflowDurationP95Seconds: { warning: 60 },
   /** Jobs waiting in a queue. */
   queueDepth: { warning: 1000, critical: 5000 },
-  /** Live worker slots across the whole worker fleet. */
-  workerSlots: { warning: 3 },
+  /** Live worker slots across the whole worker fleet: below `critical` nothing can run at all. */
+  workerSlots: { critical: 1, warning: 3 },
   /** 5xx / all API responses (health routes excluded). */
   httpErrorRatio: { critical: 0.05 },
   /** p95 API latency, seconds (health routes excluded). */
