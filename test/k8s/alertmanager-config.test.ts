@@ -56,7 +56,7 @@ describe('dist/alertmanager/alertmanager.yml', () => {
     const files = [...receivers.matchAll(/"\w+_file":"([^"]+)"/g)].map((m) => m[1]);
     expect(files).toHaveLength(3);
     for (const file of files) expect(file!.startsWith(`${RECEIVER_SECRET_DIR}/`)).toBe(true);
-    const volume = deploymentTemplate('production', 'alertmanager').spec.volumes!.find((v) => v.name === 'receivers') as { secret: { secretName: string } };
+    const volume = deploymentTemplate('production', 'alertmanager').spec.volumes!.find((v) => v.name === 'receivers') as unknown as { secret: { secretName: string } };
     expect(volume.secret.secretName).toBe('alertmanager-receivers');
     const mount = deploymentTemplate('production', 'alertmanager').spec.containers[0]!.volumeMounts!.find((m) => m.name === 'receivers');
     expect(mount).toEqual({ name: 'receivers', mountPath: RECEIVER_SECRET_DIR, readOnly: true });

@@ -124,7 +124,7 @@ describe('Grafana dashboards', () => {
   it('rolls Grafana when a dashboard changes', () => {
     const checksum = (dashboards: readonly DashboardModel[]) => {
       const monitoring = environmentManifests(ENVIRONMENTS.dev, { dashboards })[1]!;
-      const grafana = monitoring.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'grafana') as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+      const grafana = monitoring.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'grafana') as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
       return grafana.spec.template.metadata.annotations['checksum/grafana-dashboards'];
     };
     expect(checksum([fake('a')])).toBe(configChecksum(dashboardConfigMapData([fake('a')])));

@@ -98,7 +98,7 @@ describe('dist/prometheus/prometheus.yml', () => {
   it('names the rule file that sits beside it in the projected volume', () => {
     const config = parse(distPrometheusYml) as PrometheusConfig;
     expect(config.rule_files).toEqual([RULES_FILE]);
-    const volume = deploymentTemplate('production', 'prometheus').spec.volumes!.find((v) => v.name === 'config') as {
+    const volume = deploymentTemplate('production', 'prometheus').spec.volumes!.find((v) => v.name === 'config') as unknown as {
       projected: { sources: { configMap: { name: string } }[] };
     };
     expect(volume.projected.sources.map((s) => s.configMap.name)).toEqual(['prometheus-config', 'prometheus-rules']);
@@ -163,7 +163,7 @@ describe('scrape jobs against the synthesized pods', () => {
     pods = [];
     let ip = 10;
     for (const job of [JOBS.api, JOBS.worker]) {
-      const deployment = find(env, 'Deployment', job) as { spec: { replicas: number }; metadata: { namespace?: string } };
+      const deployment = find(env, 'Deployment', job) as unknown as { spec: { replicas: number }; metadata: { namespace?: string } };
       for (let i = 0; i < deployment.spec.replicas; i++) {
         pods.push({ name: `${job}-pod-${i}`, namespace: deployment.metadata.namespace!, ip: `10.0.0.${ip++}`, phase: 'Running', template: deploymentTemplate(env, job) });
       }

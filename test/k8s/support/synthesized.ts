@@ -79,7 +79,7 @@ export function podTemplates(objects: readonly KubeObject[]): { owner: KubeObjec
   return objects.flatMap((o) => {
     if (!WORKLOAD_KINDS.includes(o.kind)) return [];
     const spec = o.spec as { template?: PodTemplate; jobTemplate?: { spec: { template: PodTemplate } } } | undefined;
-    if (o.kind === 'Pod') return [{ owner: o, template: { metadata: o.metadata as PodTemplate['metadata'], spec: o.spec as PodSpec } }];
+    if (o.kind === 'Pod') return [{ owner: o, template: { metadata: o.metadata as unknown as PodTemplate['metadata'], spec: o.spec as PodSpec } }];
     const template = spec?.template ?? spec?.jobTemplate?.spec.template;
     if (!template) throw new Error(`${objectId(o)} has no pod template`);
     return [{ owner: o, template }];
