@@ -51,7 +51,12 @@ export class ExecutionQueue {
     if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
   }
 
+  /** Closes the connection; with Redis unreachable (QUIT cannot be sent) it is dropped instead. */
   async close(): Promise<void> {
-    await this.queue.close();
+    try {
+      await this.queue.close();
+    } catch {
+      await this.queue.disconnect();
+    }
   }
 }

@@ -4,7 +4,8 @@ export interface ApiAnswer {
   readonly body: any;
 }
 
-export function apiClient(port: number, tenant: string | undefined = 'acme') {
+/** `tenant` null sends no X-Tenant-ID header. */
+export function apiClient(port: number, tenant: string | null = 'acme') {
   const base = `http://127.0.0.1:${port}`;
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
     const response = await fetch(`${base}${path}`, {

@@ -43,7 +43,7 @@ export async function createOwnedRedis(): Promise<OwnedRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start: async () => {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--dir', dir], {
         stdio: 'ignore',
       });
       await eventually(() => canConnect(port), { what: `redis-server on ${port}` });

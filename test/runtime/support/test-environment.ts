@@ -32,7 +32,7 @@ export function createTestEnvironment(base: Record<string, string> = {}): TestEn
     PORT: '0',
     METRICS_PORT: '0',
     WORKER_HEALTH_PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     HTTP_ACTION_ALLOW_PRIVATE: 'true',
     ...base,
   };

@@ -8,7 +8,7 @@ import { HttpError } from '../http-error';
 const createWorkflowBody = z.object(
   {
     name: z.string({ error: 'name is required and must be a string' }).trim().min(1, { error: 'name must not be empty' }).max(200, { error: 'name must be at most 200 characters' }),
-    definition: z.unknown(),
+    definition: z.custom<unknown>((value) => value !== undefined, { error: 'definition is required' }),
   },
   { error: 'the body must be a JSON object {"name", "definition"}' },
 );
@@ -27,7 +27,6 @@ export function registerWorkflowRoutes(app: FastifyInstance, workflows: Workflow
   app.post('/workflows', async (request, reply) => {
     const body = createWorkflowBody.safeParse(request.body);
     if (!body.success) throw new HttpError(400, 'invalid workflow', body.error.issues.map((i) => i.message));
-    if (body.data.definition === undefined) throw new HttpError(400, 'invalid workflow', ['definition is required']);
     const definition = parseWorkflowDefinition(body.data.definition);
     if (!definition.ok) throw new HttpError(400, 'invalid workflow definition', definition.problems);
     const workflow = await workflows.create(request.tenantId, body.data.name, definition.definition);
