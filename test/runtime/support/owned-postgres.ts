@@ -48,6 +48,7 @@ export async function createOwnedPostgres(): Promise<OwnedPostgres> {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: () => {
+      if (running) return;
       run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
       running = true;
     },
