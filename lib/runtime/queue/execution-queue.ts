@@ -5,6 +5,7 @@
  * the health checks.
  */
 import { Queue } from 'bullmq';
+import { withTimeout } from '../lifecycle/with-timeout';
 import { EXECUTION_JOB_ATTEMPTS, EXECUTION_JOB_NAME, type ExecutionJobData } from './execution-job';
 import { redisConnectionOptions } from './redis-connection';
 
@@ -51,12 +52,17 @@ export class ExecutionQueue {
     if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
   }
 
-  /** Closes the connection; with Redis unreachable (QUIT cannot be sent) it is dropped instead. */
+  /**
+   * Closes the connection. With Redis unreachable BullMQ's close (a QUIT)
+   * fails and its disconnect waits for an end that never comes, so the
+   * connection is dropped without waiting: shutdown must not hang on the
+   * dependency that is down.
+   */
   async close(): Promise<void> {
     try {
-      await this.queue.close();
+      await withTimeout(this.queue.close(), 2000, 'queue close');
     } catch {
-      await this.queue.disconnect();
+      this.queue.disconnect().catch(() => undefined);
     }
   }
 }

@@ -43,6 +43,7 @@ export async function createOwnedRedis(): Promise<OwnedRedis> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start: async () => {
+      if (server && server.exitCode === null) return;
       server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--dir', dir], {
         stdio: 'ignore',
       });
