@@ -1,6 +1,6 @@
 /**
  * Every dashboard validates against Grafana's own JSON schemas
- * (/work/shared/schemas/grafana, from grafana-foundation-sdk): the dashboard
+ * (vendored in grafana-schemas/ from grafana-foundation-sdk, Apache-2.0; see its README): the dashboard
  * model, each panel kind's options and custom field config, and each
  * Prometheus query.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { goraxDashboards } from '../../dashboards-src';
 
-const SCHEMA_DIR = process.env.GORAX_GRAFANA_SCHEMAS ?? join(__dirname, '..', '..', '..', 'shared', 'schemas', 'grafana');
+const SCHEMA_DIR = join(__dirname, 'grafana-schemas');
 
 // Each schema is self-contained. common.jsonschema.json is not loaded: nothing refers to it, and
 // its ScaleDirection enum repeats values, which Ajv's meta-schema check rightly rejects.
