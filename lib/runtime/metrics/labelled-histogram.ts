@@ -1,0 +1,122 @@
+/**
+ * A histogram whose series are created once per label combination. A series
+ * keeps per-bucket counts in a Float64Array and, when given exemplar labels
+ * (OpenMetrics, e.g. a trace_id), the last exemplar of each bucket, rendered
+ * exactly where prom-client's enableExemplars histograms put them.
+ */
+import { assertExemplarSize, type Exemplar, formatExemplar, formatValue, headerLines } from './exposition-text';
+import { LabelledMetric, type SeriesLabels } from './labelled-metric';
+
+export class HistogramSeries {
+  /** Non-cumulative counts; the last slot is above every bound (+Inf). */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  /** Last exemplar per bucket (same slots as counts); allocated on the first exemplar. */
+  exemplars: (Exemplar | undefined)[] | undefined;
+
+  constructor(
+    readonly labels: SeriesLabels,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number, exemplarLabels?: Readonly<Record<string, string>>): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
+    const bounds = this.bounds;
+    let slot = 0;
+    while (slot < bounds.length && value > bounds[slot]!) slot++;
+    this.counts[slot]!++;
+    this.sum += value;
+    this.count++;
+    if (exemplarLabels !== undefined) this.keepExemplar(slot, value, exemplarLabels);
+  }
+
+  private keepExemplar(slot: number, value: number, labels: Readonly<Record<string, string>>): void {
+    if (Object.keys(labels).length === 0) return;
+    assertExemplarSize(labels);
+    this.exemplars ??= new Array<Exemplar | undefined>(this.counts.length).fill(undefined);
+    this.exemplars[slot] = { labels, value, timestamp: Date.now() / 1000 };
+  }
+}
+
+export class LabelledHistogram extends LabelledMetric<HistogramSeries> {
+  readonly type = 'histogram';
+  /** Bucket upper bounds, ascending (prom-client's property name). */
+  readonly upperBounds: readonly number[];
+  private readonly leText: readonly string[];
+
+  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
+    if (labelNames.includes('le')) throw new Error(`metric ${name}: le is a reserved label name`);
+    super(name, help, labelNames);
+    this.upperBounds = Object.freeze([...buckets]);
+    this.leText = [...this.upperBounds.map((b) => `${b}`), '+Inf'];
+    this.seedUnlabelledSeries();
+  }
+
+  protected createSeries(labels: SeriesLabels): HistogramSeries {
+    return new HistogramSeries(labels, this.upperBounds);
+  }
+
+  /** The metric's exposition, as prom-client's Registry would write it (no trailing newline). */
+  renderExposition(openMetrics: boolean): string {
+    const bucket = `\n${this.name}_bucket{le="`;
+    const sum = `\n${this.name}_sum`;
+    const count = `\n${this.name}_count`;
+    const le = this.leText;
+    let text = headerLines(this.name, this.help, this.type);
+    for (const series of this.series.values()) {
+      const labels = series.labels.text;
+      const afterLe = labels === '' ? '"} ' : `",${labels}} `;
+      const braced = labels === '' ? ' ' : `{${labels}} `;
+      const exemplars = openMetrics ? series.exemplars : undefined;
+      let cumulative = 0;
+      for (let slot = 0; slot < le.length; slot++) {
+        cumulative += series.counts[slot]!;
+        text += bucket + le[slot]! + afterLe + formatValue(cumulative);
+        const exemplar = exemplars?.[slot];
+        if (exemplar !== undefined) text += formatExemplar(exemplar);
+      }
+      text += sum + braced + formatValue(series.sum) + count + braced + formatValue(series.count);
+    }
+    return text;
+  }
+
+  /** prom-client's shape: bucket samples carry `le`, the series labels ride in sharedLabels. */
+  getForPromString() {
+    const values: {
+      labels: Record<string, string | number>;
+      sharedLabels: Readonly<Record<string, string>>;
+      value: number;
+      metricName: string;
+      exemplar?: { labelSet: Readonly<Record<string, string>>; value: number; timestamp: number } | null;
+    }[] = [];
+    for (const series of this.series.values()) {
+      const shared = series.labels.object;
+      const exemplarAt = (slot: number) => {
+        const e = series.exemplars?.[slot];
+        return e ? { labelSet: e.labels, value: e.value, timestamp: e.timestamp } : null;
+      };
+      let cumulative = 0;
+      this.upperBounds.forEach((bound, slot) => {
+        cumulative += series.counts[slot]!;
+        values.push({ labels: { le: bound }, sharedLabels: shared, value: cumulative, metricName: `${this.name}_bucket`, exemplar: exemplarAt(slot) });
+      });
+      values.push(
+        { labels: { le: '+Inf' }, sharedLabels: shared, value: series.count, metricName: `${this.name}_bucket`, exemplar: exemplarAt(this.upperBounds.length) },
+        { labels: {}, sharedLabels: shared, value: series.sum, metricName: `${this.name}_sum` },
+        { labels: {}, sharedLabels: shared, value: series.count, metricName: `${this.name}_count` },
+      );
+    }
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
+  }
+
+  async get() {
+    const data = await this.getForPromString();
+    return {
+      ...data,
+      values: data.values.map(({ sharedLabels, labels, ...rest }) => ({ ...rest, labels: { ...labels, ...sharedLabels } })),
+    };
+  }
+}
