@@ -2,14 +2,23 @@
  * The API process (npm run start:api): configuration from the environment
  * only; an invalid configuration exits 1 before anything listens.
  */
+// First: tracing must be set up before pg and ioredis are required.
+import '../lib/runtime/tracing/preload-api';
 import { startApi } from '../lib/runtime/api/start-api';
 import { exitOnConfigError } from '../lib/runtime/config/exit-on-config-error';
+import { configSecrets } from '../lib/runtime/config/runtime-config';
+import { startErrorReporting } from '../lib/runtime/errors/error-reporting';
+import { installFatalErrorHandlers } from '../lib/runtime/errors/fatal-error-handlers';
+import { thenFlushTelemetry } from '../lib/runtime/lifecycle/flush-telemetry';
 import { exitOnSignals } from '../lib/runtime/lifecycle/signal-shutdown';
+import { createSecretScrubber } from '../lib/runtime/logging/secret-scrubber';
 
 async function main(): Promise<void> {
   const config = exitOnConfigError('api', process.env);
+  startErrorReporting(config, 'api');
   const api = await startApi(config, { waitForStartup: false });
-  exitOnSignals(api, { logger: api.logger, timeoutMs: config.shutdownTimeoutMs });
+  installFatalErrorHandlers({ logger: api.logger, scrub: createSecretScrubber(configSecrets(config)) });
+  exitOnSignals(thenFlushTelemetry(api), { logger: api.logger, timeoutMs: config.shutdownTimeoutMs });
 }
 
 main().catch((error: unknown) => {

@@ -41,7 +41,13 @@ export interface RuntimeConfig {
   readonly apiBodyLimitBytes: number;
   readonly metrics: { readonly enabled: boolean; readonly port: number; readonly workflowSeriesLimit: number };
   readonly tracing: { readonly enabled: boolean; readonly endpoint: string; readonly sampleRate: number; readonly serviceName: string };
-  readonly sentry: { readonly enabled: boolean; readonly dsn: string; readonly environment: string; readonly sampleRate: number };
+  readonly sentry: {
+    readonly enabled: boolean;
+    readonly dsn: string;
+    readonly environment: string;
+    readonly sampleRate: number;
+    readonly rateLimitPerMinute: number;
+  };
   readonly health: HealthConfig;
   readonly shutdownDelayMs: number;
   readonly shutdownTimeoutMs: number;
@@ -120,6 +126,7 @@ const VARIABLE_SCHEMAS = {
   }),
   SENTRY_ENVIRONMENT: pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'accepts 1 to 64 letters, digits, _ . or -'),
   SENTRY_SAMPLE_RATE: ratio(),
+  SENTRY_RATE_LIMIT_PER_MINUTE: integer(1, 10_000),
   LISTEN_HOST: pattern(/^[A-Za-z0-9.:-]+$/, 'accepts an IP address or host name'),
   DATABASE_SCHEMA: pattern(/^[a-z_][a-z0-9_]{0,62}$/, 'accepts a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)'),
   QUEUE_PREFIX: pattern(/^[A-Za-z0-9_.-]{1,100}$/, 'accepts 1 to 100 letters, digits, _ . or -'),
@@ -137,7 +144,7 @@ const VARIABLE_SCHEMAS = {
   HEALTH_DISK_MIN_FREE_BYTES: bytes(),
   WORKER_LOCK_DURATION_MS: millis(500, 3_600_000),
   WORKER_STALLED_INTERVAL_MS: millis(500, 3_600_000),
-  METRICS_WORKFLOW_SERIES_LIMIT: integer(1, 1_000_000),
+  METRICS_MAX_WORKFLOW_SERIES: integer(1, 1_000_000),
   SHUTDOWN_DELAY_MS: millis(0, 600_000),
   SHUTDOWN_TIMEOUT_MS: millis(100, 3_600_000),
   GIT_REVISION: pattern(/^[A-Za-z0-9._-]{1,64}$/, 'accepts 1 to 64 letters, digits, _ . or -'),
@@ -199,7 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     workerStalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
     httpActionAllowPrivate: v.HTTP_ACTION_ALLOW_PRIVATE,
     apiBodyLimitBytes: v.API_BODY_LIMIT_BYTES,
-    metrics: { enabled: v.METRICS_ENABLED, port: v.METRICS_PORT, workflowSeriesLimit: v.METRICS_WORKFLOW_SERIES_LIMIT },
+    metrics: { enabled: v.METRICS_ENABLED, port: v.METRICS_PORT, workflowSeriesLimit: v.METRICS_MAX_WORKFLOW_SERIES },
     tracing: {
       enabled: v.TRACING_ENABLED,
       endpoint: v.TRACING_ENDPOINT,
@@ -211,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
       dsn: v.SENTRY_DSN,
       environment: v.SENTRY_ENVIRONMENT,
       sampleRate: v.SENTRY_SAMPLE_RATE,
+      rateLimitPerMinute: v.SENTRY_RATE_LIMIT_PER_MINUTE,
     },
     health: {
       timeoutMs: v.HEALTH_CHECK_TIMEOUT_MS,

@@ -10,14 +10,20 @@
  * running when the worker died, so a step's side effect (an HTTP call) can
  * happen twice but a completed step never runs again.
  *
- * Every step goes through `executeStep`: the one place to wrap a step (the
- * tracing issue adds its span there).
+ * Every step goes through `executeStep`: the one place to wrap a step. The
+ * run is a `workflow.execute` span and each step a `step.execute` span (no
+ * step config, input or output is recorded: it may hold injected
+ * credentials). Failed executions and steps that exhausted their retries are
+ * reported to error tracking, grouped per workflow and step type.
  */
 import { performance } from 'node:perf_hooks';
+import { captureError } from '../errors/error-reporting';
 import type { Logger } from '../logging/logger';
 import type { SecretScrubber } from '../logging/secret-scrubber';
 import type { WorkflowMetrics } from '../metrics/workflow-metrics';
 import type { ClaimedExecution, ExecutionRepository, StepResult } from '../storage/execution-repository';
+import { SPAN_ATTRIBUTES, SPAN_NAMES } from '../tracing/span-attributes';
+import { markSpanFailed, withSpan } from '../tracing/spans';
 import type { WorkflowDefinition, WorkflowEdge, WorkflowNode } from '../workflow/workflow-definition';
 import { topologicalOrder } from '../workflow/workflow-graph';
 import { PermanentStepError } from './step-error';
@@ -55,18 +61,31 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class WorkflowExecutor {
   constructor(private readonly deps: WorkflowExecutorDeps) {}
 
-  async run(executionId: string, signal: AbortSignal = new AbortController().signal): Promise<RunResult> {
-    const execution = await this.deps.executions.claim(executionId, new Date());
-    if (!execution) {
-      this.deps.logger.info({ executionId }, 'execution already finished or unknown; delivery ignored');
-      return { kind: 'not-claimed' };
-    }
-    this.deps.metrics?.executionStarted();
-    try {
-      return await this.runClaimed(execution, signal);
-    } finally {
-      this.deps.metrics?.executionEnded();
-    }
+  run(executionId: string, signal: AbortSignal = new AbortController().signal): Promise<RunResult> {
+    return withSpan(SPAN_NAMES.workflow, { [SPAN_ATTRIBUTES.executionId]: executionId }, async (span) => {
+      const execution = await this.deps.executions.claim(executionId, new Date());
+      if (!execution) {
+        span.setAttribute(SPAN_ATTRIBUTES.executionOutcome, 'not-claimed');
+        this.deps.logger.info({ executionId }, 'execution already finished or unknown; delivery ignored');
+        return { kind: 'not-claimed' } as const;
+      }
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.tenantId]: execution.tenantId,
+        [SPAN_ATTRIBUTES.workflowId]: execution.workflowId,
+        [SPAN_ATTRIBUTES.triggerType]: execution.triggerType,
+      });
+      this.deps.metrics?.executionStarted();
+      try {
+        const result = await this.runClaimed(execution, signal);
+        if (result.kind === 'finished') {
+          span.setAttribute(SPAN_ATTRIBUTES.executionOutcome, result.status);
+          if (result.status === 'failed') markSpanFailed(span, new WorkflowFailure(result.error ?? 'failed'));
+        }
+        return result;
+      } finally {
+        this.deps.metrics?.executionEnded();
+      }
+    });
   }
 
   /**
@@ -108,7 +127,15 @@ export class WorkflowExecutor {
           : await this.executeStep(execution, node, { input: execution.input, steps: outputs, signal });
       if (outcome.status === 'failed') {
         const error = `step "${node.id}" (${node.type}) failed: ${outcome.error ?? 'unknown error'}`;
-        return this.finish(execution, 'failed', error);
+        const result = await this.finish(execution, 'failed', error);
+        // Grouped per workflow and failing step type, not one issue per execution.
+        captureError(new WorkflowFailure(error), {
+          tenant_id: execution.tenantId,
+          workflow_id: execution.workflowId,
+          execution_id: execution.id,
+          step_type: node.type,
+        });
+        return result;
       }
       outputs[nodeId] = outcome.output;
       states.set(nodeId, 'completed');
@@ -133,8 +160,38 @@ export class WorkflowExecutor {
     this.deps.metrics?.recordExecution(tenantId, workflowId, status, seconds);
   }
 
-  /** Runs one step with its retries, persisting its start, attempts and result, and records its metrics. */
-  private async executeStep(execution: ClaimedExecution, node: WorkflowNode, context: StepContext): Promise<StepOutcome> {
+  /** Runs one step with its retries in a step.execute span, persisting its start, attempts and result, and records its metrics. */
+  private executeStep(execution: ClaimedExecution, node: WorkflowNode, context: StepContext): Promise<StepOutcome> {
+    const attributes = { [SPAN_ATTRIBUTES.stepId]: node.id, [SPAN_ATTRIBUTES.stepType]: node.type };
+    return withSpan(SPAN_NAMES.step, attributes, async (span) => {
+      const outcome = await this.executeStepAttempts(execution, node, context, (attempt, error, final) => {
+        span.addEvent('step.attempt.failed', { [SPAN_ATTRIBUTES.stepAttempt]: attempt, 'error.message': error, final });
+      });
+      span.setAttributes({
+        [SPAN_ATTRIBUTES.stepAttempt]: outcome.attempts,
+        [SPAN_ATTRIBUTES.stepMaxAttempts]: node.retry?.maxAttempts ?? 1,
+        [SPAN_ATTRIBUTES.stepOutcome]: outcome.status,
+      });
+      if (outcome.status === 'failed') {
+        markSpanFailed(span, new StepFailure(outcome.error ?? 'failed'));
+        if (outcome.attempts > 1) {
+          captureError(
+            new StepFailure(`step "${node.id}" (${node.type}) failed after ${outcome.attempts} attempts: ${outcome.error ?? 'unknown error'}`),
+            { tenant_id: execution.tenantId, workflow_id: execution.workflowId, execution_id: execution.id, step_type: node.type },
+            { fingerprint: ['step-retries-exhausted', execution.workflowId, node.type] },
+          );
+        }
+      }
+      return outcome;
+    });
+  }
+
+  private async executeStepAttempts(
+    execution: ClaimedExecution,
+    node: WorkflowNode,
+    context: StepContext,
+    onAttemptFailed: (attempt: number, error: string, final: boolean) => void,
+  ): Promise<StepOutcome & { readonly attempts: number }> {
     const { executions } = this.deps;
     const earlierAttempts = await executions.startStep(execution.id, node.id, node.type, new Date());
     const maxAttempts = node.retry?.maxAttempts ?? 1;
@@ -153,6 +210,7 @@ export class WorkflowExecutor {
       } catch (error) {
         const message = this.deps.scrub((error as Error).message ?? String(error)).slice(0, MAX_ERROR_LENGTH);
         const final = error instanceof PermanentStepError || attempt >= maxAttempts || context.signal.aborted;
+        onAttemptFailed(attempt, message, final);
         this.deps.logger.warn(
           { executionId: execution.id, nodeId: node.id, stepType: node.type, attempt, final, err: { message } },
           'step attempt failed',
@@ -172,8 +230,18 @@ export class WorkflowExecutor {
       new Date(),
     );
     this.deps.metrics?.recordStep(execution.tenantId, execution.workflowId, node.type, outcome.status, durationMs / 1000);
-    return outcome;
+    return { ...outcome, attempts: attempt };
   }
+}
+
+/** A workflow that ended failed (its message is already scrubbed). */
+class WorkflowFailure extends Error {
+  override readonly name = 'WorkflowFailure';
+}
+
+/** A step that failed for good. */
+class StepFailure extends Error {
+  override readonly name = 'StepFailure';
 }
 
 function incomingEdges(definition: WorkflowDefinition): Map<string, WorkflowEdge[]> {

@@ -1,9 +1,11 @@
 /**
  * The services' structured JSON logger (pino). Level names instead of
  * numbers, the service in every line, and secrets redacted by path in case a
- * config or header object is ever logged.
+ * config or header object is ever logged. A line written inside a span
+ * carries its trace_id and span_id (nothing when tracing is off).
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { activeTraceIds } from '../tracing/spans';
 
 export type { Logger } from 'pino';
 
@@ -41,6 +43,10 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const ids = activeTraceIds();
+        return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
+      },
     },
     options.destination ?? pino.destination({ fd: 1, sync: true }),
   );

@@ -6,6 +6,7 @@
  */
 import { Queue } from 'bullmq';
 import { withTimeout } from '../lifecycle/with-timeout';
+import { enqueueTraced } from '../tracing/queue-trace-context';
 import { EXECUTION_JOB_ATTEMPTS, EXECUTION_JOB_NAME, type ExecutionJobData } from './execution-job';
 import { redisConnectionOptions } from './redis-connection';
 
@@ -29,13 +30,17 @@ export class ExecutionQueue {
     this.queue.on('error', () => undefined);
   }
 
+  /** Adds the job in a PRODUCER span whose context travels in the job data, so the worker continues the trace. */
   async enqueue(data: ExecutionJobData): Promise<void> {
-    await this.queue.add(EXECUTION_JOB_NAME as never, data as never, {
-      jobId: data.executionId,
-      attempts: EXECUTION_JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+    await enqueueTraced(this.queueName, data.executionId, async (carrier) => {
+      const traced: ExecutionJobData = Object.keys(carrier).length > 0 ? { ...data, trace: carrier } : data;
+      await this.queue.add(EXECUTION_JOB_NAME as never, traced as never, {
+        jobId: data.executionId,
+        attempts: EXECUTION_JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
     });
   }
 

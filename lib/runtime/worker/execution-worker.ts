@@ -11,11 +11,13 @@
  * once) ends its execution as failed, so none stays running forever.
  */
 import { type Job, Worker } from 'bullmq';
+import { captureError } from '../errors/error-reporting';
 import type { WorkflowExecutor } from '../executor/workflow-executor';
 import type { Logger } from '../logging/logger';
 import type { WorkerSlotsMetric } from '../metrics/worker-slots-metric';
 import type { ExecutionJobData } from '../queue/execution-job';
 import { redisConnectionOptions } from '../queue/redis-connection';
+import { processTraced } from '../tracing/queue-trace-context';
 
 export interface ExecutionWorkerOptions {
   readonly redisUrl: string;
@@ -37,11 +39,13 @@ export class ExecutionWorker {
     const { executor, logger } = options;
     this.worker = new Worker<ExecutionJobData>(
       options.queueName,
-      async (job: Job<ExecutionJobData>) => {
-        logger.debug({ executionId: job.data.executionId, attempt: job.attemptsMade + 1 }, 'job started');
-        const result = await executor.run(job.data.executionId);
-        return result.kind === 'finished' ? result.status : 'not-claimed';
-      },
+      // A CONSUMER span continuing the enqueuing request's trace (context from the job data).
+      (job: Job<ExecutionJobData>) =>
+        processTraced(options.queueName, { id: job.id, attempt: job.attemptsMade + 1, carrier: job.data.trace }, async () => {
+          logger.debug({ executionId: job.data.executionId, attempt: job.attemptsMade + 1 }, 'job started');
+          const result = await executor.run(job.data.executionId);
+          return result.kind === 'finished' ? result.status : 'not-claimed';
+        }),
       {
         connection: redisConnectionOptions(options.redisUrl, { failFast: false }),
         prefix: options.prefix,
@@ -88,6 +92,7 @@ export class ExecutionWorker {
       const reason = `the execution could not be completed: ${error.message}`;
       const ended = await this.options.executor.abandon(job.data.executionId, job.data.tenantId, reason);
       this.options.logger.error({ executionId: job.data.executionId, ended, err: { message: error.message } }, 'job failed for good');
+      captureError(error, { tenant_id: job.data.tenantId, execution_id: job.data.executionId }, { fingerprint: ['job-failed', this.options.queueName, error.name] });
     } catch (failure) {
       this.options.logger.error({ err: { message: (failure as Error).message } }, 'could not record a failed job');
     }

@@ -1,10 +1,10 @@
 /** A real HTTP server on loopback for action:http steps to call: /ok answers JSON, /fail 500, /flaky fails N times. */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HttpTarget {
   readonly url: string;
-  readonly requests: { method: string; path: string; body: string }[];
+  readonly requests: { method: string; path: string; body: string; headers: IncomingHttpHeaders }[];
   /** Makes /flaky answer 503 this many more times before 200. */
   failFlaky(times: number): void;
   close(): Promise<void>;
@@ -19,12 +19,12 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 export async function startHttpTarget(): Promise<HttpTarget> {
-  const requests: { method: string; path: string; body: string }[] = [];
+  const requests: { method: string; path: string; body: string; headers: IncomingHttpHeaders }[] = [];
   let flakyFailures = 0;
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const path = (request.url ?? '/').split('?')[0]!;
-    requests.push({ method: request.method ?? '', path, body });
+    requests.push({ method: request.method ?? '', path, body, headers: request.headers });
     if (path === '/fail') {
       response.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
     } else if (path === '/flaky' && flakyFailures > 0) {

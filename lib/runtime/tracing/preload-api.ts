@@ -1,0 +1,4 @@
+/** bin/api.ts's first import: tracing (when enabled) before anything it instruments. */
+import { preloadTracing } from './preload';
+
+preloadTracing('api');

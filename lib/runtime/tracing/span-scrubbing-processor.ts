@@ -1,0 +1,34 @@
+/**
+ * The last line of defence before a span leaves the process: whatever an
+ * instrumentation recorded, no span is exported with a query string, URL
+ * user-info or a captured header. It runs in span.end() (`onEnding`), before
+ * the span is frozen and handed to the batch processor, so it must come first
+ * in the provider's processor list.
+ */
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { redactPath, redactUrl } from './url-redaction';
+
+const DROPPED = new Set(['url.query', 'http.url', 'http.target', 'db.postgresql.values', 'db.statement.values']);
+const DROPPED_PREFIXES = ['http.request.header.', 'http.response.header.', 'rpc.request.metadata.', 'messaging.header.'];
+
+export class SpanScrubbingProcessor implements SpanProcessor {
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnding(span: Span): void {
+    // Span.attributes is readonly in the types but mutable until end() completes.
+    const attributes = span.attributes as Record<string, unknown>;
+    for (const key of Object.keys(attributes)) {
+      const value = attributes[key];
+      if (DROPPED.has(key) || DROPPED_PREFIXES.some((prefix) => key.startsWith(prefix))) delete attributes[key];
+      else if (typeof value === 'string' && (key === 'url.full' || key === 'http.request.url')) attributes[key] = redactUrl(value);
+      else if (typeof value === 'string' && key === 'url.path') attributes[key] = redactPath(value);
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {}
+}

@@ -1,0 +1,117 @@
+/**
+ * The OpenTelemetry SDK, set up by hand rather than with NodeSDK: NodeSDK
+ * pulls every exporter, reads OTEL_* variables and runs resource detectors
+ * whose process attributes include the command line (where secrets can be).
+ *
+ * Required only by preload.ts and only when TRACING_ENABLED=true, so a
+ * disabled process loads none of these modules. pg and ioredis are patched
+ * when they are required, so this must run before anything requires them.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-node';
+import {
+  ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+  ATTR_SERVICE_VERSION,
+} from '@opentelemetry/semantic-conventions';
+import { METRICS_PATH } from '../../config/service-contract';
+import { UNMATCHED_ROUTE } from '../../catalog/labels';
+import { SpanScrubbingProcessor } from './span-scrubbing-processor';
+import type { TracingHandle } from './tracing-state';
+import { redactPath, redactUrl } from './url-redaction';
+
+export interface TracingSettings {
+  /** host:port of the OTLP/gRPC collector (TRACING_ENDPOINT). */
+  readonly endpoint: string;
+  readonly sampleRate: number;
+  /** TRACING_SERVICE_NAME; the role is appended (gorax-api, gorax-worker). */
+  readonly serviceName: string;
+  readonly role: 'api' | 'worker';
+  readonly version: string;
+  readonly environment: string;
+}
+
+/** Probes and scrapes are not traffic: no spans. Tolerates a query string. */
+const NOT_TRACED = new RegExp(`^(?:/health(?:[/?#]|$)|${METRICS_PATH}(?:[/?#]|$))`);
+
+/**
+ * A scheme-less address makes the gRPC exporter use TLS; TRACING_ENDPOINT is
+ * host:port (an in-cluster collector speaks plaintext), so say so explicitly.
+ */
+export function exporterUrl(endpoint: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
+}
+
+export function startTracing(settings: TracingSettings): TracingHandle {
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: `${settings.serviceName}-${settings.role}`,
+      [ATTR_SERVICE_NAMESPACE]: settings.serviceName,
+      [ATTR_SERVICE_VERSION]: settings.version,
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: settings.environment,
+      // The pre-1.27 key, which most dashboards and collectors still match on.
+      'deployment.environment': settings.environment,
+      [ATTR_SERVICE_INSTANCE_ID]: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRate) }),
+    // Scrubbing first: it edits attributes before the batch processor takes the span.
+    spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(new OTLPTraceExporter({ url: exporterUrl(settings.endpoint) }))],
+  });
+  provider.register({
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  });
+
+  const disableInstrumentations = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new FastifyOtelInstrumentation({
+        // Hooks every Fastify() through its diagnostics channel: the servers need no plugin of their own.
+        registerOnInitialization: true,
+        ignorePaths: (route) => NOT_TRACED.test(route.url),
+        instrumentHooks: false,
+        requestHook: (span, request) => {
+          // Named by route template, never the URL; @fastify/otel's url.path includes the query string.
+          span.updateName(`${request.method} ${request.routeOptions.url ?? UNMATCHED_ROUTE}`);
+          span.setAttribute('url.path', redactPath(request.url));
+        },
+      }),
+      new UndiciInstrumentation({
+        // undici records url.full with user-info and query, and url.query: replaced before the span starts.
+        startSpanHook: (request) => ({
+          'url.full': redactUrl(`${request.origin}${request.path}`),
+          'url.path': redactPath(request.path),
+          'url.query': undefined,
+        }),
+      }),
+      // Bound parameter values are recorded only with enhancedDatabaseReporting; it stays off.
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }),
+      // The default serializer writes every EVALSHA argument, i.e. BullMQ job data: the command name only.
+      new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
+    ],
+  });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    shutdown: () =>
+      (stopped ??= (async () => {
+        disableInstrumentations();
+        await provider.shutdown();
+      })()),
+  };
+}
