@@ -1,11 +1,12 @@
 /**
- * The queue and the worker fleet: backlog, and whether any worker is taking jobs.
+ * The queue and the worker fleet: backlog, whether any worker is taking jobs,
+ * and whether the workers' cardinality guard is dropping per-workflow detail.
  */
-import { activeWorkers, queueDepth } from '../lib/catalog/metrics';
+import { activeWorkers, metricsCardinalityOverflowTotal, queueDepth } from '../lib/catalog/metrics';
 import { queueLabel } from '../lib/catalog/labels';
 import { JOBS } from '../lib/catalog/target-labels';
 import { THRESHOLDS } from '../lib/config/thresholds';
-import { aggregateBy, sumBy } from '../lib/promql/functions';
+import { aggregateBy, increase, sumBy } from '../lib/promql/functions';
 import { select } from '../lib/promql/selector';
 import { defineRecord, type RuleGroupDefinition } from '../lib/rules/rule-definition';
 
@@ -23,7 +24,10 @@ export const queueDepthMax = defineRecord({
  */
 export const fleetWorkerSlots = `(${sumBy([], select(activeWorkers, { job: JOBS.worker }))} or vector(0))`;
 
-const { queueDepth: backlog, workerSlots } = THRESHOLDS;
+/** Recordings the cardinality guard sent to __overflow__ over the last 10m, per job (shared with the workers dashboard). */
+export const cardinalityOverflows = sumBy(['job'], increase(select(metricsCardinalityOverflowTotal), '10m'));
+
+const { queueDepth: backlog, workerSlots, metricsCardinalityOverflows } = THRESHOLDS;
 
 export const queueWorkerRules: RuleGroupDefinition = {
   name: 'gorax-queue-workers',
@@ -64,6 +68,16 @@ export const queueWorkerRules: RuleGroupDefinition = {
       severity: 'warning',
       summary: 'Few worker slots are live across the worker fleet.',
       description: `The worker fleet reports {{ $value }} live worker slots (threshold ${workerSlots.warning}).`,
+      dashboard: 'gorax-workers',
+    },
+    {
+      name: 'MetricsCardinalityOverflow',
+      expr: `${cardinalityOverflows} > ${metricsCardinalityOverflows.warning}`,
+      for: '15m',
+      severity: 'warning',
+      summary: 'Workflow metrics are being recorded under __overflow__.',
+      description:
+        '{{ $value }} workflow and step recordings in {{ $labels.job }} went to tenant_id/workflow_id="__overflow__" over the last 10m; a process reached METRICS_MAX_WORKFLOW_SERIES distinct tenant/workflow pairs, so new workflows lose their per-workflow series.',
       dashboard: 'gorax-workers',
     },
   ],

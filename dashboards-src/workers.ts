@@ -10,7 +10,14 @@
  * $__rate_interval; the queue panels chart the recorded fleet maximum the
  * queue alerts evaluate; the queue trend is deriv() over 15m.
  */
-import { activeWorkers, healthCheckStatus, stepExecutionDurationSeconds, stepExecutionsTotal, workflowExecutionsTotal } from '../lib/catalog/metrics';
+import {
+  activeWorkers,
+  healthCheckStatus,
+  metricsCardinalityOverflowTotal,
+  stepExecutionDurationSeconds,
+  stepExecutionsTotal,
+  workflowExecutionsTotal,
+} from '../lib/catalog/metrics';
 import { healthCheckLabel } from '../lib/catalog/labels';
 import { JOBS } from '../lib/catalog/target-labels';
 import { THRESHOLDS } from '../lib/config/thresholds';
@@ -139,6 +146,15 @@ export function workersDashboard(): GrafanaDashboard {
             queries: [{ expr: quantileOverBuckets(0.95, stepBuckets, ['step_type'], '$__rate_interval'), legend: '{{step_type}}' }],
             min: 0,
             width: 12,
+            height: 8,
+          }),
+          timeseries({
+            title: 'Cardinality guard overflows',
+            description: `Workflow and step recordings per second sent to tenant_id/workflow_id="__overflow__", per worker process, over $__rate_interval: the process reached METRICS_MAX_WORKFLOW_SERIES distinct tenant/workflow pairs. MetricsCardinalityOverflow fires when any job keeps overflowing for 15m. Totals stay right; per-workflow detail of new workflows is lost.`,
+            unit: 'ops',
+            queries: [{ expr: sumBy(['instance'], rate(select(metricsCardinalityOverflowTotal, { job }), '$__rate_interval')), legend: '{{instance}}' }],
+            min: 0,
+            width: 24,
             height: 8,
           }),
         ],

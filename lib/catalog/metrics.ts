@@ -118,6 +118,19 @@ export const buildInfo = defineMetric({
   labels: { service: serviceLabel, version: versionLabel, revision: revisionLabel },
 });
 
+/**
+ * Beyond the contract: how often the worker's per-process cardinality guard
+ * (METRICS_MAX_WORKFLOW_SERIES) redirected a recording to the __overflow__
+ * series, so a tenant/workflow label explosion is visible and alerted on.
+ */
+export const metricsCardinalityOverflowTotal = defineMetric({
+  name: 'gorax_metrics_cardinality_overflow_total',
+  type: 'counter',
+  help: 'Workflow and step recordings written under tenant_id/workflow_id="__overflow__" because the per-process series limit was reached (or the ids were not valid label values).',
+  unit: 'short',
+  labels: {},
+});
+
 /** Every metric the Gorax services export, in documentation order. */
 export const GORAX_METRICS = [
   workflowExecutionsTotal,
@@ -131,4 +144,5 @@ export const GORAX_METRICS = [
   workflowExecutionsInProgress,
   healthCheckStatus,
   buildInfo,
+  metricsCardinalityOverflowTotal,
 ] as const;

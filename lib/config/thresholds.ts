@@ -21,4 +21,6 @@ export const THRESHOLDS = {
   stepFailureRatio: { warning: 0.15 },
   /** Failed action:http steps per second, fleet-wide. */
   httpActionFailuresPerSecond: { warning: 0.5 },
+  /** Workflow/step recordings redirected to __overflow__ by the cardinality guard over 10m, per job: any is a warning. */
+  metricsCardinalityOverflows: { warning: 0 },
 } as const;

@@ -16,6 +16,8 @@ const CONTRACT: Record<string, { type: string; labels: string[] }> = {
   gorax_workflow_executions_in_progress: { type: 'gauge', labels: [] },
   gorax_health_check_status: { type: 'gauge', labels: ['check'] },
   gorax_build_info: { type: 'gauge', labels: ['service', 'version', 'revision'] },
+  // Beyond the contract (issue 8): the cardinality guard's overflow count.
+  gorax_metrics_cardinality_overflow_total: { type: 'counter', labels: [] },
 };
 
 const byName = new Map(GORAX_METRICS.map((m) => [m.name as string, m]));

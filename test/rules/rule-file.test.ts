@@ -20,6 +20,8 @@ describe('rule file', () => {
         'QueueBacklog', 'QueueBacklogCritical', 'NoActiveWorkers', 'LowWorkerCount', 'HighHTTPErrorRate', 'HighHTTPLatency',
         'DatabaseConnectionFailure', 'RedisConnectionFailure', 'HighMemoryUsage', 'HighStepFailureRate', 'HTTPActionFailures',
         'GoraxTargetDown', 'GoraxJobAbsent', 'Watchdog',
+        // Beyond the contract (issue 8): the metrics cardinality guard.
+        'MetricsCardinalityOverflow',
       ].sort(),
     );
   });

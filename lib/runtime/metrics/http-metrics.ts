@@ -10,7 +10,7 @@ import { registerCatalogMetric } from './catalog-registry';
 import { assertLabelValues, labelValueAllowed } from './label-values';
 
 interface Observer {
-  observe(value: number): void;
+  observe(value: number, exemplar?: Readonly<Record<string, string>>): void;
 }
 interface Incrementer {
   inc(value?: number): void;
@@ -36,8 +36,15 @@ export class HttpMetrics {
    * Records one answered request. `routeTemplate` is the matched route
    * (request.routeOptions.url), undefined when nothing matched. Returns false
    * when the method is outside the catalog's set and nothing was recorded.
+   * `exemplar` (e.g. { trace_id }) is kept on the duration bucket (OpenMetrics).
    */
-  record(method: string, routeTemplate: string | undefined, statusCode: number, seconds: number): boolean {
+  record(
+    method: string,
+    routeTemplate: string | undefined,
+    statusCode: number,
+    seconds: number,
+    exemplar?: Readonly<Record<string, string>>,
+  ): boolean {
     const path = routeTemplate ?? UNMATCHED_ROUTE;
     const key = `${method} ${statusCode} ${path}`;
     let series = this.series.get(key);
@@ -48,7 +55,7 @@ export class HttpMetrics {
       this.series.set(key, series);
     }
     series.count.inc();
-    series.duration.observe(seconds);
+    series.duration.observe(seconds, exemplar);
     return true;
   }
 

@@ -21,12 +21,14 @@ const SERIES = [
 const VALUES = [0, 0.005, 0.0051, 0.1, 0.3, 1, 2.5, 7.25, 10, 11, 1234.5, 0.1 + 0.2];
 
 type AnyRegistry = Registry;
+/** prom-client's typings omit the constructor's content-type argument its JavaScript takes. */
+const PromRegistry = Registry as unknown as new (contentType: string) => Registry;
 function registries(openMetrics: boolean): { ours: AnyRegistry; plain: AnyRegistry; theirs: AnyRegistry } {
   const type = openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
   return {
     ours: new CatalogRegistry(type),
-    plain: new Registry(type as never),
-    theirs: new Registry(type as never),
+    plain: new PromRegistry(type),
+    theirs: new PromRegistry(type),
   };
 }
 
@@ -58,7 +60,7 @@ function feed(openMetrics: boolean, withExemplars: boolean) {
       if ((i + s) % 3 === 0) return; // series differ in what they saw
       const exemplar = withExemplars && i % 2 === 0 ? { trace_id: `trace${s}${i}`, span_id: `span${i}` } : undefined;
       histogramSeries.observe(value, exemplar);
-      if (withExemplars) theirHistogram.observe({ labels, value, ...(exemplar ? { exemplarLabels: exemplar } : {}) });
+      if (withExemplars) (theirHistogram.observe as (o: object) => void)({ labels, value, ...(exemplar ? { exemplarLabels: exemplar } : {}) });
       else theirHistogram.observe(labels, value);
       counterSeries.inc(value);
       theirCounter.inc(labels, value);
