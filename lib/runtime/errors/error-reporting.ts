@@ -37,8 +37,13 @@ export interface CaptureOptions {
   readonly level?: 'fatal' | 'error' | 'warning';
 }
 
-/** Error integrations only; everything that instruments or adds request data is left out. */
-const KEPT_INTEGRATIONS = new Set(['EventFilters', 'FunctionToString', 'LinkedErrors', 'Dedupe', 'NodeSystemError', 'ContextLines', 'Context']);
+/**
+ * Error integrations only; everything that instruments or adds request data
+ * is left out. Dedupe too: it drops an event identical to the one before,
+ * which makes what arrives depend on interleaving; the per-fingerprint rate
+ * limit is the one, predictable, policy for repeats.
+ */
+const KEPT_INTEGRATIONS = new Set(['EventFilters', 'FunctionToString', 'LinkedErrors', 'NodeSystemError', 'ContextLines', 'Context']);
 
 interface Reporter {
   readonly sentry: typeof SentryModule;
@@ -122,6 +127,13 @@ export async function recoverAndReport<T>(fn: () => Promise<T>, tags: ErrorTags 
     captureError(error, tags, options);
     throw error;
   }
+}
+
+/** The error's class name, for grouping: pg's DatabaseError, for one, says `error` in its name. */
+export function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const constructorName = error.constructor?.name;
+  return constructorName && constructorName !== 'Error' ? constructorName : error.name;
 }
 
 /** Reports an uncaught error at level fatal, marked unhandled. */

@@ -11,7 +11,7 @@
  * once) ends its execution as failed, so none stays running forever.
  */
 import { type Job, Worker } from 'bullmq';
-import { captureError } from '../errors/error-reporting';
+import { captureError, errorKind } from '../errors/error-reporting';
 import type { WorkflowExecutor } from '../executor/workflow-executor';
 import type { Logger } from '../logging/logger';
 import type { WorkerSlotsMetric } from '../metrics/worker-slots-metric';
@@ -92,7 +92,7 @@ export class ExecutionWorker {
       const reason = `the execution could not be completed: ${error.message}`;
       const ended = await this.options.executor.abandon(job.data.executionId, job.data.tenantId, reason);
       this.options.logger.error({ executionId: job.data.executionId, ended, err: { message: error.message } }, 'job failed for good');
-      captureError(error, { tenant_id: job.data.tenantId, execution_id: job.data.executionId }, { fingerprint: ['job-failed', this.options.queueName, error.name] });
+      captureError(error, { tenant_id: job.data.tenantId, execution_id: job.data.executionId }, { fingerprint: ['job-failed', this.options.queueName, errorKind(error)] });
     } catch (failure) {
       this.options.logger.error({ err: { message: (failure as Error).message } }, 'could not record a failed job');
     }

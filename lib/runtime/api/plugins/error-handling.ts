@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../../catalog/labels';
-import { captureError } from '../../errors/error-reporting';
+import { captureError, errorKind } from '../../errors/error-reporting';
 import type { SecretScrubber } from '../../logging/secret-scrubber';
 import { HttpError } from '../http-error';
 
@@ -34,5 +34,5 @@ export function registerErrorHandling(app: FastifyInstance, scrub: SecretScrubbe
 function reportServerError(request: FastifyRequest, error: Error): void {
   const route = `${request.method} ${request.routeOptions.url ?? UNMATCHED_ROUTE}`;
   const tenantId = (request as { tenantId?: unknown }).tenantId;
-  captureError(error, { route, tenant_id: typeof tenantId === 'string' ? tenantId : undefined }, { fingerprint: ['api-error', route, error.name] });
+  captureError(error, { route, tenant_id: typeof tenantId === 'string' ? tenantId : undefined }, { fingerprint: ['api-error', route, errorKind(error)] });
 }
