@@ -1,0 +1,41 @@
+/** Whatever an instrumentation records, exported spans carry no query, user-info or header. */
+import { trace } from '@opentelemetry/api';
+import { SpanScrubbingProcessor } from '../../../lib/runtime/tracing/span-scrubbing-processor';
+import { exporterUrl } from '../../../lib/runtime/tracing/tracing-sdk';
+import { redactPath, redactUrl } from '../../../lib/runtime/tracing/url-redaction';
+import { type InProcessTracing, startInProcessTracing } from './in-process-provider';
+
+let tracing: InProcessTracing;
+beforeAll(() => (tracing = startInProcessTracing({ before: [new SpanScrubbingProcessor()] })));
+afterAll(() => tracing.stop());
+
+it('rewrites URLs and drops query, header and bound-value attributes before export', () => {
+  const span = trace.getTracer('test').startSpan('GET');
+  span.setAttributes({
+    'url.full': 'https://user:pa55@api.example.com/v1/items?token=secret#frag',
+    'url.path': '/v1/items?token=secret',
+    'url.query': 'token=secret',
+    'http.url': 'https://api.example.com/?token=secret',
+    'http.target': '/?token=secret',
+    'http.request.header.authorization': ['Bearer secret'],
+    'http.response.header.set-cookie': ['session=secret'],
+    'db.postgresql.values': ['secret'],
+    'http.route': '/v1/items',
+  });
+  span.end();
+  const [exported] = tracing.exporter.getFinishedSpans();
+  expect(exported!.attributes).toEqual({ 'url.full': 'https://api.example.com/v1/items', 'url.path': '/v1/items', 'http.route': '/v1/items' });
+});
+
+it('redacts URLs and paths', () => {
+  expect(redactUrl('http://a:b@h:81/p?q=1#f')).toBe('http://h:81/p');
+  expect(redactUrl('not a url')).toBe('[invalid-url]');
+  expect(redactPath('/a/b?c=d')).toBe('/a/b');
+  expect(redactPath('/a#x?y')).toBe('/a');
+  expect(redactPath('/plain')).toBe('/plain');
+});
+
+it('sends plaintext gRPC to a scheme-less TRACING_ENDPOINT (a bare host:port would mean TLS)', () => {
+  expect(exporterUrl('otel-collector:4317')).toBe('http://otel-collector:4317');
+  expect(exporterUrl('https://collector:4317')).toBe('https://collector:4317');
+});
