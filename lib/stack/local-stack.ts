@@ -176,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const alertmanager = await startAlertmanager({ configFile: files.alertmanagerConfig, dataDir: dir, port: ports.alertmanager, binary: binaries.alertmanager });
     servers.push(alertmanager);
     watch(alertmanager.process);
-    const prometheus = await startPrometheus({ configFile: files.prometheusConfig, dataDir: dir, port: ports.prometheus, binary: binaries.prometheus });
+    const prometheus = await startPrometheus({ configFile: files.prometheusConfig, dataDir: dir, port: ports.prometheus, alertResendDelay: files.alertResendDelay, binary: binaries.prometheus });
     servers.push(prometheus);
     watch(prometheus.process);
 

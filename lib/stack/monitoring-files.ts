@@ -17,6 +17,8 @@ import { scaleRouteTimings } from './route-time-scale';
 import type { WebhookSink } from './webhook-sink';
 
 export const RULE_FILE_NAME = 'gorax.rules.yml';
+/** Prometheus' default --rules.alert.resend-delay. */
+export const PROMETHEUS_RESEND_DELAY = '1m';
 
 export interface MonitoringFilesOptions {
   /** Directory to write into (must exist). */
@@ -41,6 +43,13 @@ export interface MonitoringFiles {
   readonly ruleFile: string;
   /** The rule evaluation interval after scaling. */
   readonly evaluationInterval: string;
+  /**
+   * Prometheus' --rules.alert.resend-delay (1m as shipped) after scaling: how
+   * soon a firing alert is sent again, e.g. when the first send found no
+   * Alertmanager yet; it also bounds how long Alertmanager keeps an alert
+   * that Prometheus stopped sending (4 × the delay).
+   */
+  readonly alertResendDelay: string;
 }
 
 export function writeMonitoringFiles(options: MonitoringFilesOptions): MonitoringFiles {
@@ -76,5 +85,11 @@ export function writeMonitoringFiles(options: MonitoringFilesOptions): Monitorin
   const alertmanagerFile = join(options.dir, 'alertmanager.yml');
   writeFileSync(alertmanagerFile, renderAlertmanagerConfig(scaleRouteTimings(alertmanager, timeScale)));
 
-  return { prometheusConfig: prometheusFile, alertmanagerConfig: alertmanagerFile, ruleFile, evaluationInterval };
+  return {
+    prometheusConfig: prometheusFile,
+    alertmanagerConfig: alertmanagerFile,
+    ruleFile,
+    evaluationInterval,
+    alertResendDelay: formatDuration(durationSeconds(PROMETHEUS_RESEND_DELAY) * timeScale),
+  };
 }

@@ -23,6 +23,11 @@ export interface ServerOptions {
   readonly onLine?: (line: string) => void;
 }
 
+export interface PrometheusServerOptions extends ServerOptions {
+  /** --rules.alert.resend-delay. @default Prometheus' own (1m) */
+  readonly alertResendDelay?: string;
+}
+
 async function started(name: string, url: string, child: SupervisedProcess): Promise<MonitoringServer> {
   try {
     await waitUntilReady(`${url}/-/ready`, { process: child, what: name });
@@ -33,7 +38,7 @@ async function started(name: string, url: string, child: SupervisedProcess): Pro
   return { url, process: child, stop: () => child.stop(5000) };
 }
 
-export function startPrometheus(options: ServerOptions): Promise<MonitoringServer> {
+export function startPrometheus(options: PrometheusServerOptions): Promise<MonitoringServer> {
   const url = `http://127.0.0.1:${options.port}`;
   const child = supervise({
     name: 'prometheus',
@@ -44,6 +49,7 @@ export function startPrometheus(options: ServerOptions): Promise<MonitoringServe
       '--storage.tsdb.retention.time=1d',
       `--web.listen-address=127.0.0.1:${options.port}`,
       `--web.external-url=${url}`,
+      ...(options.alertResendDelay ? [`--rules.alert.resend-delay=${options.alertResendDelay}`] : []),
     ],
     ...(options.onLine ? { onLine: options.onLine } : {}),
   });

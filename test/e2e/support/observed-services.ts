@@ -92,6 +92,11 @@ export async function startObservedServices(options: ObservedServicesOptions = {
   };
 
   try {
+    // The services first: a Prometheus that evaluated the rules before the
+    // first scrape of the worker would (rightly) fire NoActiveWorkers.
+    api = startChild('api', { ...testEnv.env, PORT: String(apiPort), METRICS_PORT: String(apiMetricsPort) });
+    await waitUntilReady(`http://127.0.0.1:${apiPort}${HEALTH_PATHS.ready}`, { what: 'the API', timeoutMs: 60_000 });
+    await startWorker();
     sink = await startWebhookSink();
     const files = writeMonitoringFiles({
       dir,
@@ -101,14 +106,10 @@ export async function startObservedServices(options: ObservedServicesOptions = {
       scrapeInterval: E2E_SCRAPE_INTERVAL,
       timeScale: E2E_TIME_SCALE,
     });
-    const [alertmanager, prometheus] = await Promise.all([
-      startAlertmanager({ configFile: files.alertmanagerConfig, dataDir: dir, port: alertmanagerPort }),
-      startPrometheus({ configFile: files.prometheusConfig, dataDir: dir, port: prometheusPort }),
-    ]);
-    servers.push(alertmanager, prometheus);
-    api = startChild('api', { ...testEnv.env, PORT: String(apiPort), METRICS_PORT: String(apiMetricsPort) });
-    await waitUntilReady(`http://127.0.0.1:${apiPort}${HEALTH_PATHS.ready}`, { what: 'the API', timeoutMs: 60_000 });
-    await startWorker();
+    const alertmanager = await startAlertmanager({ configFile: files.alertmanagerConfig, dataDir: dir, port: alertmanagerPort });
+    servers.push(alertmanager);
+    const prometheus = await startPrometheus({ configFile: files.prometheusConfig, dataDir: dir, port: prometheusPort, alertResendDelay: files.alertResendDelay });
+    servers.push(prometheus);
     await waitForTargetsUp(prometheus.url, [JOBS.api, JOBS.worker]);
     return {
       testEnv,
