@@ -1,0 +1,19 @@
+/** The part of autocannon 8's API the benchmarks use (it ships no typings). */
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    connections?: number;
+    duration?: number;
+    pipelining?: number;
+    headers?: Record<string, string>;
+  }
+  interface Result {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number; average: number };
+    non2xx: number;
+    errors: number;
+    '2xx': number;
+  }
+  function autocannon(options: Options): Promise<Result>;
+  export = autocannon;
+}

@@ -1,0 +1,82 @@
+/**
+ * The benchmark harness: runs every variant of a suite in alternation, round
+ * after round, so drift on this noisy machine hits all variants alike, then
+ * prints medians and ratios against the suite's baseline. No assertion: the
+ * figures go to docs/performance.md, never into a test.
+ */
+import { cpus } from 'node:os';
+
+export type Figures = Record<string, number>;
+
+export interface Variant<C = void> {
+  readonly name: string;
+  run(context: C): Promise<Figures> | Figures;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function machineLine(): string {
+  return `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** Runs each variant once per round, alternating, and returns per-variant medians of every figure. */
+export async function alternate<C>(
+  variants: readonly Variant<C>[],
+  rounds: number,
+  context: C,
+  log: (line: string) => void = () => undefined,
+): Promise<Map<string, Figures>> {
+  const samples = new Map<string, Figures[]>(variants.map((v) => [v.name, []]));
+  for (let round = 1; round <= rounds; round++) {
+    // Alternate the order too, so no variant always runs first (or right after another).
+    const ordered = round % 2 === 1 ? variants : [...variants].reverse();
+    for (const variant of ordered) {
+      const figures = await variant.run(context);
+      samples.get(variant.name)!.push(figures);
+      log(`  round ${round} ${variant.name}: ${Object.entries(figures).map(([k, v]) => `${k}=${format(v)}`).join(' ')}`);
+    }
+  }
+  const medians = new Map<string, Figures>();
+  for (const [name, runs] of samples) {
+    const keys = Object.keys(runs[0] ?? {});
+    medians.set(name, Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]!))])));
+  }
+  return medians;
+}
+
+export function format(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+export interface Column {
+  readonly figure: string;
+  readonly title: string;
+  /** Also print variant / baseline for this figure. */
+  readonly ratio?: boolean;
+}
+
+/** A Markdown table: one row per variant, medians, and ratios to the baseline (the first variant unless named). */
+export function table(medians: Map<string, Figures>, columns: readonly Column[], baseline = [...medians.keys()][0]!): string {
+  const base = medians.get(baseline)!;
+  const head = ['variant', ...columns.flatMap((c) => (c.ratio ? [c.title, `${c.title} vs ${baseline}`] : [c.title]))];
+  const rows = [...medians].map(([name, figures]) => [
+    name,
+    ...columns.flatMap((c) => {
+      const value = figures[c.figure]!;
+      return c.ratio ? [format(value), `${(value / base[c.figure]!).toFixed(3)}×`] : [format(value)];
+    }),
+  ]);
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function heading(title: string, detail: string): void {
+  console.log(`\n## ${title}\n\n${detail}\n`);
+}

@@ -1,0 +1,40 @@
+/**
+ * npm run bench: every suite, each measuring its baseline and its variants in
+ * the same run, alternating. Runs the compiled output (build/), which is what
+ * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3)
+ * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth)
+ * narrow a run.
+ */
+import { machineLine } from './harness';
+import { startLoopbackPeers } from './loopback-peers';
+import { observeSuite } from './suites/observe';
+import { requestOverheadSuite } from './suites/request-overhead';
+import { scrapeSuite } from './suites/scrape';
+import { synthSuite } from './suites/synth';
+import { workerThroughputSuite } from './suites/worker-throughput';
+
+async function main(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 3) throw new Error('BENCH_ROUNDS accepts an integer of at least 3');
+  const suites = new Set((process.env.BENCH_SUITES ?? 'observe,scrape,requests,worker,synth').split(','));
+  console.log(`# Gorax benchmarks\n\n${machineLine()}; ${rounds} rounds; started ${new Date().toISOString()}`);
+  const started = Date.now();
+  if (suites.has('observe')) await observeSuite(Math.max(rounds, 5));
+  if (suites.has('scrape')) await scrapeSuite(rounds);
+  if (suites.has('requests') || suites.has('worker')) {
+    const peers = await startLoopbackPeers();
+    try {
+      if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), peers);
+      if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
+    } finally {
+      await peers.close();
+    }
+  }
+  if (suites.has('synth')) await synthSuite(rounds);
+  console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

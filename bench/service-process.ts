@@ -1,0 +1,69 @@
+/**
+ * Runs the compiled API or worker (build/bin/*.js) as a child process,
+ * configured only by environment variables like in production, and reads its
+ * CPU time from /proc/<pid>/stat (user + system, all threads: GC and libuv
+ * threads are part of the cost).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** CPU time of the whole process so far, in microseconds. */
+  cpuMicros(): number;
+  stop(): Promise<void>;
+}
+
+export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'build', 'bin', `${service}.js`)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${service} exited ${child.exitCode}: ${stderr}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${readyPort}/health/startup`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${service} did not start in 30 s: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    child,
+    cpuMicros: () => {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1e6;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Request overhead: autocannon (no pipelining) against the compiled API's
+ * GET /api/v1/workflows/:id (real PostgreSQL) and /health/live, with
+ * observability off, metrics only, metrics + tracing at 10% and 100%
+ * (exporting to a loopback OTLP/gRPC sink), and everything (tracing 10% +
+ * Sentry to a loopback DSN). All variants run as separate API processes at
+ * once (idle while another is measured) and are measured in alternation.
+ * Reported: requests/s and CPU µs per request of the API process relative to
+ * off, and p50/p99 latency.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { alternate, heading, table, type Variant } from '../harness';
+import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
+import { freePort, ROOT, startService, type ServiceProcess } from '../service-process';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TENANT = 'bench-tenant';
+type Level = Parameters<typeof instrumentationEnv>[0];
+
+interface RunningApi {
+  readonly level: Level;
+  readonly api: ServiceProcess;
+  readonly port: number;
+  readonly workflowId: string;
+  readonly schema: string;
+}
+
+export function tracingPresent(): boolean {
+  return existsSync(join(ROOT, 'build', 'lib', 'runtime', 'tracing', 'tracing-sdk.js'));
+}
+
+export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string): Promise<RunningApi> {
+  const port = await freePort();
+  const schema = `gorax_bench_${tag}_${level}`;
+  const api = await startService(
+    'api',
+    {
+      DATABASE_URL,
+      REDIS_URL,
+      DATABASE_SCHEMA: schema,
+      QUEUE_PREFIX: `gorax-bench-${tag}-${level}`,
+      LISTEN_HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      ...instrumentationEnv(level, peers),
+    },
+    port,
+  );
+  const created = await fetch(`http://127.0.0.1:${port}/api/v1/workflows`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
+    body: JSON.stringify({
+      name: 'bench',
+      definition: {
+        nodes: [
+          { id: 'start', type: 'trigger:manual' },
+          { id: 'shape', type: 'action:transform', config: { expression: '{"ok": true}' } },
+        ],
+        edges: [{ source: 'start', target: 'shape' }],
+      },
+    }),
+  });
+  if (created.status !== 201) throw new Error(`creating the bench workflow answered ${created.status}: ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  return { level, api, port, workflowId: id, schema };
+}
+
+export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function load(target: RunningApi, path: string, seconds: number) {
+  const before = target.api.cpuMicros();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${target.port}${path}`,
+    connections: 10,
+    pipelining: 1,
+    duration: seconds,
+    headers: { 'x-tenant-id': TENANT },
+  });
+  const cpu = target.api.cpuMicros() - before;
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path} on ${target.level}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return {
+    reqPerSec: result.requests.total / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    cpuMicrosPerReq: cpu / result.requests.total,
+  };
+}
+
+export async function requestOverheadSuite(rounds: number, seconds: number, peers: LoopbackPeers): Promise<void> {
+  const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
+  heading(
+    'Request overhead',
+    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); medians of ${rounds} alternated rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
+  );
+  const tag = Date.now().toString(36);
+  const running: RunningApi[] = [];
+  try {
+    for (const level of levels) running.push(await startApiFor(level, peers, tag));
+    for (const [title, path] of [
+      ['GET /api/v1/workflows/:id (PostgreSQL)', (r: RunningApi) => `/api/v1/workflows/${r.workflowId}`],
+      ['GET /health/live', () => '/health/live'],
+    ] as const) {
+      // Warm-up: JIT, connection pools, the first series.
+      for (const target of running) await load(target, path(target), 1);
+      const variants: Variant[] = running.map((target) => ({ name: target.level, run: () => load(target, path(target), seconds) }));
+      const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
+      console.log(`\n${title}:\n`);
+      console.log(
+        table(medians, [
+          { figure: 'reqPerSec', title: 'req/s', ratio: true },
+          { figure: 'cpuMicrosPerReq', title: 'CPU µs/req', ratio: true },
+          { figure: 'p50Ms', title: 'p50 ms' },
+          { figure: 'p99Ms', title: 'p99 ms' },
+        ]),
+      );
+      const off = medians.get('off')!;
+      const lines = [...medians]
+        .filter(([name]) => name !== 'off')
+        .map(([name, f]) => `${name} +${(f.cpuMicrosPerReq! - off.cpuMicrosPerReq!).toFixed(1)} µs CPU/req, ${((1 - f.reqPerSec! / off.reqPerSec!) * 100).toFixed(1)}% fewer req/s`);
+      console.log(`\nAdded vs off: ${lines.join('; ')}.`);
+    }
+    console.log(`\nLoopback peers received: ${peers.counts.exportCalls} OTLP Export calls (${peers.counts.exportBytes} bytes), ${peers.counts.sentryRequests} Sentry requests.`);
+  } finally {
+    await Promise.all(running.map((r) => r.api.stop()));
+    await dropSchemas(running.map((r) => r.schema)).catch(() => undefined);
+  }
+}

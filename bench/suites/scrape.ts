@@ -1,0 +1,137 @@
+/**
+ * Scrape cost: the time to render /metrics (registry.metrics(), what the
+ * metrics server sends), the longest event-loop delay a render causes, and
+ * heap growth per series, at about 1k, 10k and 100k series of the workflow and
+ * step metrics (many tenants and workflows). Baseline: the same observations
+ * through prom-client used naively (its Histogram/Counter, its Registry). Then
+ * the cardinality guard: 10k pairs recorded with METRICS_MAX_WORKFLOW_SERIES
+ * at 1000 against unlimited.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Counter, Histogram, Registry } from 'prom-client';
+import {
+  stepExecutionDurationSeconds,
+  stepExecutionsTotal,
+  workflowExecutionDurationSeconds,
+  workflowExecutionsTotal,
+} from '../../lib/catalog/metrics';
+import { CatalogRegistry } from '../../lib/runtime/metrics/catalog-registry';
+import { WorkflowMetrics } from '../../lib/runtime/metrics/workflow-metrics';
+import { alternate, format, heading, median, table, type Variant } from '../harness';
+
+/** Exposition samples per tenant/workflow pair with one step type: 2 + 13 (execution) + 2 + 12 (step). */
+const SERIES_PER_PAIR = 29;
+const RENDERS = 5;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function pair(n: number): [string, string] {
+  return [`tenant-${n % 997}`, `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`];
+}
+
+function naiveRegistry(pairs: number): Registry {
+  const registry = new Registry();
+  const labelNames = (d: { labels: object }) => Object.keys(d.labels);
+  const executions = new Counter({ name: workflowExecutionsTotal.name, help: workflowExecutionsTotal.help, labelNames: labelNames(workflowExecutionsTotal), registers: [registry] });
+  const duration = new Histogram({ name: workflowExecutionDurationSeconds.name, help: workflowExecutionDurationSeconds.help, labelNames: labelNames(workflowExecutionDurationSeconds), buckets: [...workflowExecutionDurationSeconds.buckets!], registers: [registry] });
+  const steps = new Counter({ name: stepExecutionsTotal.name, help: stepExecutionsTotal.help, labelNames: labelNames(stepExecutionsTotal), registers: [registry] });
+  const stepDuration = new Histogram({ name: stepExecutionDurationSeconds.name, help: stepExecutionDurationSeconds.help, labelNames: labelNames(stepExecutionDurationSeconds), buckets: [...stepExecutionDurationSeconds.buckets!], registers: [registry] });
+  for (let n = 0; n < pairs; n++) {
+    const [tenant_id, workflow_id] = pair(n);
+    for (const status of ['completed', 'failed']) executions.inc({ tenant_id, workflow_id, status }, status === 'completed' ? 1 : 0);
+    duration.observe({ tenant_id, workflow_id }, 1.5);
+    for (const status of ['completed', 'failed']) steps.inc({ tenant_id, workflow_id, step_type: 'action:http', status }, status === 'completed' ? 1 : 0);
+    stepDuration.observe({ tenant_id, workflow_id, step_type: 'action:http' }, 0.2);
+  }
+  return registry;
+}
+
+function ourRegistry(pairs: number, limit = 1_000_000): Registry {
+  const registry = new CatalogRegistry();
+  const metrics = new WorkflowMetrics(registry, limit);
+  for (let n = 0; n < pairs; n++) {
+    const [tenant, workflow] = pair(n);
+    metrics.recordStep(tenant, workflow, 'action:http', 'completed', 0.2);
+    metrics.recordExecution(tenant, workflow, 'completed', 1.5);
+  }
+  return registry;
+}
+
+function heapUsed(): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Builds a registry, then renders it RENDERS times; the event-loop delay is sampled at 1 ms resolution throughout the renders. */
+async function measure(build: () => Registry): Promise<Record<string, number>> {
+  const before = heapUsed();
+  const registry = build();
+  const after = heapUsed();
+  // The first render is cold (not yet optimized by the JIT); report it, then warm up like a process scraped every 15 s.
+  const coldStart = process.hrtime.bigint();
+  const lines = (await registry.metrics()).split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+  const coldMs = Number(process.hrtime.bigint() - coldStart) / 1e6;
+  for (let i = 0; i < 2; i++) await registry.metrics();
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const times: number[] = [];
+  for (let i = 0; i < RENDERS; i++) {
+    const start = process.hrtime.bigint();
+    const text = await registry.metrics();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (text.length === 0) throw new Error('empty exposition');
+    // Let the event-loop monitor take its sample between renders.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  histogram.disable();
+  return {
+    series: lines,
+    coldRenderMs: coldMs,
+    renderMs: median(times),
+    maxRenderMs: Math.max(...times),
+    loopDelayMaxMs: histogram.max / 1e6,
+    heapBytesPerSeries: gc ? (after - before) / lines : Number.NaN,
+  };
+}
+
+export async function scrapeSuite(rounds: number): Promise<void> {
+  heading(
+    'Scrape cost',
+    `registry.metrics() over the workflow and step metrics; render ms is the median of ${RENDERS} warm renders (first render, cold, shown apart), event-loop delay the largest seen across them (1 ms resolution), heap per series after two forced GCs${gc ? '' : ' (n/a: run node with --expose-gc)'}; medians of ${rounds} alternated rounds.`,
+  );
+  for (const target of [1_000, 10_000, 100_000]) {
+    const pairs = Math.ceil(target / SERIES_PER_PAIR);
+    const variants: Variant[] = [
+      { name: 'prom-client naive', run: () => measure(() => naiveRegistry(pairs)) },
+      { name: 'ours', run: () => measure(() => ourRegistry(pairs)) },
+    ];
+    const medians = await alternate(variants, rounds, undefined);
+    console.log(`\n~${format(target)} series (${pairs} tenant/workflow pairs):\n`);
+    console.log(
+      table(medians, [
+        { figure: 'series', title: 'series' },
+        { figure: 'renderMs', title: 'render ms', ratio: true },
+        { figure: 'coldRenderMs', title: 'first render ms' },
+        { figure: 'loopDelayMaxMs', title: 'max event-loop delay ms' },
+        { figure: 'heapBytesPerSeries', title: 'heap bytes/series', ratio: true },
+      ]),
+    );
+  }
+
+  const pairs = 10_000;
+  const limit = 1_000;
+  const variants: Variant[] = [
+    { name: 'unlimited', run: () => measure(() => ourRegistry(pairs)) },
+    { name: `METRICS_MAX_WORKFLOW_SERIES=${limit}`, run: () => measure(() => ourRegistry(pairs, limit)) },
+  ];
+  const medians = await alternate(variants, rounds, undefined);
+  console.log(`\nCardinality guard: ${pairs} tenant/workflow pairs recorded:\n`);
+  console.log(
+    table(medians, [
+      { figure: 'series', title: 'series', ratio: true },
+      { figure: 'renderMs', title: 'render ms', ratio: true },
+      { figure: 'loopDelayMaxMs', title: 'max event-loop delay ms' },
+    ]),
+  );
+}

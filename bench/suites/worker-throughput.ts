@@ -1,0 +1,97 @@
+/**
+ * Worker throughput end to end (API, Redis, worker, PostgreSQL): executions
+ * per second of a one-step workflow at the default WORKER_CONCURRENCY, with
+ * every instrumentation off against fully on (metrics, tracing at 10% to a
+ * loopback OTLP sink, Sentry to a loopback DSN). Each variant has its own
+ * API and worker processes, schema and queue prefix; rounds alternate.
+ */
+import { Client } from 'pg';
+import { alternate, heading, table, type Variant } from '../harness';
+import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
+import { freePort, startService, type ServiceProcess } from '../service-process';
+import { dropSchemas, startApiFor, tracingPresent } from './request-overhead';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SUBMITTERS = 20;
+
+async function finishedCount(db: Client, schema: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.executions WHERE status IN ('completed', 'failed')`);
+  return Number(rows[0]!.n);
+}
+
+export async function workerThroughputSuite(rounds: number, executions: number, peers: LoopbackPeers): Promise<void> {
+  const levels = tracingPresent() ? (['off', 'full'] as const) : (['off', 'metrics'] as const);
+  heading(
+    'Worker throughput',
+    `${executions} executions of a one-step workflow (trigger:manual → action:transform) per sample, submitted by ${SUBMITTERS} concurrent clients; executions/s from the first POST until PostgreSQL holds all of them finished; default WORKER_CONCURRENCY; compiled services, LOG_LEVEL=warn; medians of ${rounds} alternated rounds. full = metrics + tracing 10% + Sentry.`,
+  );
+  const tag = `w${Date.now().toString(36)}`;
+  const db = new Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const started: { schema: string; stop: () => Promise<void> }[] = [];
+  try {
+    const targets: { level: string; port: number; workflowId: string; schema: string; worker: ServiceProcess }[] = [];
+    for (const level of levels) {
+      const api = await startApiFor(level, peers, tag);
+      started.push({ schema: api.schema, stop: () => api.api.stop() });
+      const healthPort = await freePort();
+      const worker = await startService(
+        'worker',
+        {
+          DATABASE_URL,
+          REDIS_URL,
+          DATABASE_SCHEMA: api.schema,
+          QUEUE_PREFIX: `gorax-bench-${tag}-${level}`,
+          LISTEN_HOST: '127.0.0.1',
+          WORKER_HEALTH_PORT: String(healthPort),
+          METRICS_PORT: String(await freePort()),
+          LOG_LEVEL: 'warn',
+          ...instrumentationEnv(level, peers),
+        },
+        healthPort,
+      );
+      started.push({ schema: api.schema, stop: () => worker.stop() });
+      targets.push({ level, port: api.port, workflowId: api.workflowId, schema: api.schema, worker });
+    }
+
+    const runBatch = async (target: (typeof targets)[number], count: number) => {
+      const base = await finishedCount(db, target.schema);
+      const start = process.hrtime.bigint();
+      let next = 0;
+      const cpuBefore = target.worker.cpuMicros();
+      await Promise.all(
+        Array.from({ length: SUBMITTERS }, async () => {
+          while (next < count) {
+            next++;
+            const response = await fetch(`http://127.0.0.1:${target.port}/api/v1/workflows/${target.workflowId}/executions`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench-tenant' },
+              body: '{"input":{}}',
+            });
+            if (response.status !== 202) throw new Error(`execution request answered ${response.status}`);
+            await response.arrayBuffer();
+          }
+        }),
+      );
+      while ((await finishedCount(db, target.schema)) < base + count) await new Promise((resolve) => setTimeout(resolve, 20));
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      return { executionsPerSec: count / seconds, workerCpuMicrosPerExecution: (target.worker.cpuMicros() - cpuBefore) / count };
+    };
+
+    for (const target of targets) await runBatch(target, 100); // warm-up
+    const variants: Variant[] = targets.map((target) => ({ name: target.level, run: () => runBatch(target, executions) }));
+    const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
+    console.log('');
+    console.log(
+      table(medians, [
+        { figure: 'executionsPerSec', title: 'executions/s', ratio: true },
+        { figure: 'workerCpuMicrosPerExecution', title: 'worker CPU µs/execution', ratio: true },
+      ]),
+    );
+  } finally {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await db.end();
+    await dropSchemas([...new Set(started.map((s) => s.schema))]).catch(() => undefined);
+  }
+}
