@@ -23,7 +23,7 @@ import type { SecretScrubber } from '../logging/secret-scrubber';
 import type { WorkflowMetrics } from '../metrics/workflow-metrics';
 import type { ClaimedExecution, ExecutionRepository, StepResult } from '../storage/execution-repository';
 import { SPAN_ATTRIBUTES, SPAN_NAMES } from '../tracing/span-attributes';
-import { markSpanFailed, withSpan } from '../tracing/spans';
+import { markSpanFailed, traceExemplar, withSpan } from '../tracing/spans';
 import type { WorkflowDefinition, WorkflowEdge, WorkflowNode } from '../workflow/workflow-definition';
 import { topologicalOrder } from '../workflow/workflow-graph';
 import { PermanentStepError } from './step-error';
@@ -157,7 +157,8 @@ export class WorkflowExecutor {
   private recordWorkflow(tenantId: string, workflowId: string, status: 'completed' | 'failed', startedAtMs: number): void {
     // From the execution's first start, across redeliveries, to its end.
     const seconds = Math.max(0, (Date.now() - startedAtMs) / 1000);
-    this.deps.metrics?.recordExecution(tenantId, workflowId, status, seconds);
+    // Inside workflow.execute: a sampled run's trace id becomes the bucket's exemplar.
+    this.deps.metrics?.recordExecution(tenantId, workflowId, status, seconds, traceExemplar());
   }
 
   /** Runs one step with its retries in a step.execute span, persisting its start, attempts and result, and records its metrics. */

@@ -1,16 +1,45 @@
 /**
  * The separate /metrics server on METRICS_PORT: only the metrics path,
  * nothing else, so the scrape port exposes no API or probe.
+ *
+ * A scraper that accepts OpenMetrics (Prometheus does) gets it, with the
+ * duration histograms' trace_id exemplars; anything else gets the
+ * Prometheus text format (which has no exemplars, and which promtool 2.42
+ * can lint). The registry's content type is registry-wide and rendering is
+ * async, so renders are serialized.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import { METRICS_PATH } from '../../config/service-contract';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition-text';
+
+const ACCEPTS_OPENMETRICS = /application\/openmetrics-text/i;
+
+/** Renders the registry in the asked format, one render at a time. */
+function serializedRenderer(registry: Registry): (openMetrics: boolean) => Promise<{ body: string; contentType: string }> {
+  const settable = registry as unknown as { setContentType(type: RegistryContentType): void };
+  const original = registry.contentType as RegistryContentType;
+  let previous: Promise<unknown> = Promise.resolve();
+  return (openMetrics) => {
+    const render = previous.then(async () => {
+      settable.setContentType((openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE) as RegistryContentType);
+      try {
+        return { body: await registry.metrics(), contentType: registry.contentType as string };
+      } finally {
+        settable.setContentType(original);
+      }
+    });
+    previous = render.catch(() => undefined);
+    return render;
+  };
+}
 
 export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<FastifyInstance> {
   const server = Fastify({ logger: false });
-  server.get(METRICS_PATH, async (_request, reply) => {
-    const body = await registry.metrics();
-    return reply.type(registry.contentType).send(body);
+  const render = serializedRenderer(registry);
+  server.get(METRICS_PATH, async (request, reply) => {
+    const { body, contentType } = await render(ACCEPTS_OPENMETRICS.test(request.headers.accept ?? ''));
+    return reply.type(contentType).send(body);
   });
   await server.listen({ host, port });
   return server;

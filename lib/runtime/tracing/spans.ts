@@ -52,3 +52,9 @@ export function sampledTraceId(): string | undefined {
   const context = trace.getActiveSpan()?.spanContext();
   return context && context.traceFlags & TraceFlags.SAMPLED && trace.isSpanContextValid(context) ? context.traceId : undefined;
 }
+
+/** Exemplar labels ({ trace_id }) for a duration histogram, when a sampled span is active. */
+export function traceExemplar(): { readonly trace_id: string } | undefined {
+  const traceId = sampledTraceId();
+  return traceId === undefined ? undefined : { trace_id: traceId };
+}

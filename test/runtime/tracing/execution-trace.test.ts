@@ -239,3 +239,37 @@ describe('errors', () => {
     expect(clients.map((c) => c.parentSpanId)).toEqual([step.spanId, step.spanId]);
   });
 });
+
+describe('exemplars', () => {
+  it('carry the trace id of sampled requests and executions in the OpenMetrics exposition only', async () => {
+    const workflowId = (await acme.createWorkflow(chain({ id: 'n', type: 'action:transform', config: { expression: '1' } }))).body.id;
+    const executionId = (await acme.execute(workflowId)).body.id;
+    await eventually(async () => (await acme.getExecution(executionId)).body.status === 'completed', { what: 'execution completed' });
+    const request = await serverSpan('POST /api/v1/workflows/:id/executions', (s) => s.attributes['url.path'] === `/api/v1/workflows/${workflowId}/executions`);
+    const workflow = await eventually(() => receiver.spans.find((s) => s.name === 'workflow.execute' && s.attributes['gorax.execution_id'] === executionId), { what: 'workflow span' });
+    expect(workflow.traceId).toBe(request.traceId);
+
+    const scrape = async (child: ChildService, accept: string) => {
+      const port = child.lines.find((l) => l.msg === 'api listening' || l.msg === 'worker listening')!.metricsPort as number;
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept } });
+      return { type: response.headers.get('content-type'), text: await response.text() };
+    };
+    const openMetrics = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
+    const apiMetrics = await scrape(api, openMetrics);
+    expect(apiMetrics.type).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    expect(apiMetrics.text.trimEnd().endsWith('# EOF')).toBe(true);
+    // The latest exemplar of some bucket of the route is this request's trace (a bucket keeps its last one).
+    const requestBuckets = apiMetrics.text.split('\n').filter((l) => l.startsWith('gorax_http_request_duration_seconds_bucket{') && l.includes('path="/api/v1/workflows/:id/executions"'));
+    expect(requestBuckets.some((l) => new RegExp(`# \\{trace_id="${request.traceId}"\\} [0-9.e-]+ [0-9.]+$`).test(l))).toBe(true);
+
+    const workerMetrics = await scrape(worker, openMetrics);
+    const workflowBuckets = workerMetrics.text.split('\n').filter((l) => l.startsWith('gorax_workflow_execution_duration_seconds_bucket{') && l.includes(`workflow_id="${workflowId}"`));
+    expect(workflowBuckets.filter((l) => l.includes(`# {trace_id="${workflow.traceId}"}`))).toHaveLength(1);
+
+    // Plain text (what promtool and curl get): no exemplars, no # EOF.
+    const text = await scrape(api, 'text/plain');
+    expect(text.type).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(text.text).not.toContain('trace_id');
+    expect(text.text).not.toContain('# EOF');
+  });
+});

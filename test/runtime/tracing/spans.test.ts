@@ -1,6 +1,6 @@
 /** withSpan (the seed's StartSpan) and the ids read from the active span. */
 import { SpanStatusCode } from '@opentelemetry/api';
-import { activeTraceIds, sampledTraceId, withSpan } from '../../../lib/runtime/tracing/spans';
+import { activeTraceIds, sampledTraceId, traceExemplar, withSpan } from '../../../lib/runtime/tracing/spans';
 import { type InProcessTracing, startInProcessTracing } from './in-process-provider';
 
 describe('with a sampling SDK', () => {
@@ -10,9 +10,9 @@ describe('with a sampling SDK', () => {
   beforeEach(() => tracing.exporter.reset());
 
   it('runs fn in an active span with the attributes, nested spans as children', async () => {
-    const result = await withSpan('outer', { 'gorax.tenant_id': 'acme' }, async () => withSpan('inner', {}, async () => sampledTraceId()));
+    const result = await withSpan('outer', { 'gorax.tenant_id': 'acme' }, async () => withSpan('inner', {}, async () => traceExemplar()));
     const [inner, outer] = tracing.exporter.getFinishedSpans();
-    expect(result).toBe(outer!.spanContext().traceId);
+    expect(result).toEqual({ trace_id: outer!.spanContext().traceId });
     expect(outer!.attributes).toEqual({ 'gorax.tenant_id': 'acme' });
     expect(inner!.parentSpanContext?.spanId).toBe(outer!.spanContext().spanId);
   });
@@ -34,9 +34,10 @@ describe('with an SDK sampling nothing', () => {
   afterAll(() => tracing.stop());
 
   it('still correlates logs (valid ids) but offers no exemplar trace id', async () => {
-    const [ids, sampled] = await withSpan('unsampled', {}, async () => [activeTraceIds(), sampledTraceId()] as const);
+    const [ids, sampled, exemplar] = await withSpan('unsampled', {}, async () => [activeTraceIds(), sampledTraceId(), traceExemplar()] as const);
     expect(ids?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(sampled).toBeUndefined();
+    expect(exemplar).toBeUndefined();
     expect(tracing.exporter.getFinishedSpans()).toEqual([]);
   });
 });
