@@ -11,9 +11,10 @@ import type { GoraxEnvironment } from './gorax-environment';
 import { GoraxWorkload, serviceImage } from './gorax-workload';
 import { namedService } from './named-service';
 import { NAMES } from './names';
+import { SHUTDOWN_TIMING } from './shutdown-timing';
 
-/** In-flight requests drain well within this after SIGTERM. */
-export const API_TERMINATION_GRACE_SECONDS = 30;
+/** Readiness delay plus draining in-flight requests, with a margin (shutdown-timing.ts). */
+export const API_TERMINATION_GRACE_SECONDS = SHUTDOWN_TIMING.api.terminationGracePeriodSeconds;
 
 export interface GoraxApiProps {
   readonly env: EnvironmentConfig;

@@ -9,9 +9,10 @@ import { PORT_NAMES, PORTS } from '../config/service-contract';
 import type { GoraxEnvironment } from './gorax-environment';
 import { GoraxWorkload, serviceImage } from './gorax-workload';
 import { NAMES } from './names';
+import { SHUTDOWN_TIMING } from './shutdown-timing';
 
-/** Running workflows drain before SIGKILL. */
-export const WORKER_TERMINATION_GRACE_SECONDS = 300;
+/** Running workflows drain before SIGKILL (shutdown-timing.ts). */
+export const WORKER_TERMINATION_GRACE_SECONDS = SHUTDOWN_TIMING.worker.terminationGracePeriodSeconds;
 
 export interface GoraxWorkerProps {
   readonly env: EnvironmentConfig;

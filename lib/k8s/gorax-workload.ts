@@ -21,19 +21,10 @@ import {
 } from './container-security';
 import type { GoraxEnvironment, GoraxService } from './gorax-environment';
 import { componentLabels, NAMES, selectorLabels } from './names';
+import { PROBE_TIMING } from './probe-timing';
 import { IntOrString, KubeHorizontalPodAutoscalerV2, KubePodDisruptionBudget } from 'cdk8s-plus-28/lib/imports/k8s';
 
-/**
- * Probe timing. The services' readiness checks each time out well under a
- * second (issue 3) and run side by side, so 2 s covers a full readiness answer
- * with room for a busy event loop; startup allows 5 minutes for migrations.
- */
-export const PROBE_TIMING = {
-  timeoutSeconds: 2,
-  startup: { periodSeconds: 5, failureThreshold: 60 },
-  liveness: { periodSeconds: 10, failureThreshold: 3 },
-  readiness: { periodSeconds: 5, failureThreshold: 2 },
-} as const;
+export { PROBE_TIMING } from './probe-timing';
 
 /**
  * The image of one service: the Dockerfile's `api` and `worker` targets are

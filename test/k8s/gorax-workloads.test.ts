@@ -8,10 +8,11 @@ import { App, Chart } from 'cdk8s';
 import { ENVIRONMENTS, type EnvironmentName } from '../../lib/config/environments';
 import { ENV_VARS, HEALTH_PATHS, PORT_NAMES, PORTS, type EnvVarSpec } from '../../lib/config/service-contract';
 import { API_TERMINATION_GRACE_SECONDS } from '../../lib/k8s/gorax-api';
-import { environmentOverrides, goraxConfigData, GoraxEnvironment, serviceEnvVars } from '../../lib/k8s/gorax-environment';
+import { environmentOverrides, goraxConfigData, GoraxEnvironment, PER_SERVICE_VARS, serviceEnvVars, serviceOverrides } from '../../lib/k8s/gorax-environment';
 import { WORKER_TERMINATION_GRACE_SECONDS } from '../../lib/k8s/gorax-worker';
 import { PROBE_TIMING, serviceImage } from '../../lib/k8s/gorax-workload';
 import { NAMES } from '../../lib/k8s/names';
+import { SHUTDOWN_SAFETY_MARGIN_SECONDS } from '../../lib/k8s/shutdown-timing';
 import { cpuMillis, memoryBytes } from './support/container-policy';
 import { ALL_ENVIRONMENTS, deploymentTemplate, find } from './support/synthesized';
 
@@ -54,11 +55,14 @@ describe.each(cases)('%s %s', (env: EnvironmentName, _name, w) => {
     expect(container!.startupProbe!.periodSeconds! * container!.startupProbe!.failureThreshold!).toBeGreaterThanOrEqual(300);
   });
 
-  it('reads exactly the variables the service reads: configuration by ConfigMap key, secrets by Secret key', () => {
+  it('reads exactly the variables the service reads: its own values inline, shared configuration by ConfigMap key, secrets by Secret key', () => {
+    const own: Partial<Record<string, string>> = serviceOverrides(w.service);
     const expected = serviceEnvVars(w.service).map((spec) =>
       spec.secret
         ? { name: spec.name, valueFrom: { secretKeyRef: { name: NAMES.goraxSecrets, key: spec.name, optional: spec.default !== undefined } } }
-        : { name: spec.name, valueFrom: { configMapKeyRef: { name: NAMES.goraxConfig, key: spec.name } } },
+        : own[spec.name] !== undefined
+          ? { name: spec.name, value: own[spec.name] }
+          : { name: spec.name, valueFrom: { configMapKeyRef: { name: NAMES.goraxConfig, key: spec.name } } },
     );
     expect(container!.env).toEqual(expected);
     expect(container!.envFrom).toBeUndefined();
@@ -79,12 +83,18 @@ describe.each(cases)('%s %s', (env: EnvironmentName, _name, w) => {
     expect(memoryBytes(r.limits!.memory!)).toBe(settings.limits.memoryMiB * 1024 * 1024);
   });
 
-  it('gives the process its grace period to drain, longer than the services’ own shutdown timeout', () => {
+  it('starts the process with a shutdown deadline that fits its grace period, with a margin for exit and SIGKILL skew', () => {
     expect(template.spec.terminationGracePeriodSeconds).toBe(w.grace);
-    const data = goraxConfigData(config);
-    if (data.SHUTDOWN_TIMEOUT_MS !== undefined) {
-      expect(w.grace * 1000).toBeGreaterThan(Number(data.SHUTDOWN_TIMEOUT_MS) + Number(data.SHUTDOWN_DELAY_MS ?? 0));
-    }
+    const env = Object.fromEntries(container!.env!.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+    const delayMs = Number(env.SHUTDOWN_DELAY_MS);
+    const timeoutMs = Number(env.SHUTDOWN_TIMEOUT_MS);
+    expect([Number.isInteger(delayMs), Number.isInteger(timeoutMs)]).toEqual([true, true]);
+    // The services count the timeout from SIGTERM (the delay inside it); the sum is the
+    // conservative bound, which also holds if the timeout were counted after the delay.
+    expect(delayMs + timeoutMs + SHUTDOWN_SAFETY_MARGIN_SECONDS * 1000).toBeLessThanOrEqual(w.grace * 1000);
+    expect(SHUTDOWN_SAFETY_MARGIN_SECONDS).toBeGreaterThanOrEqual(5);
+    // Time left to drain after the readiness delay.
+    expect(timeoutMs - delayMs).toBeGreaterThanOrEqual(10_000);
   });
 
   it('scales on CPU between the configured bounds, keeps all but one pod through disruptions, and spreads', () => {
@@ -127,6 +137,32 @@ describe('production sizes from the issue', () => {
   });
 });
 
+describe('shutdown timing per workload', () => {
+  const containerEnv = (env: EnvironmentName, name: string) =>
+    Object.fromEntries(deploymentTemplate(env, name).spec.containers[0]!.env!.map((e) => [e.name, e.value]));
+
+  it.each(ALL_ENVIRONMENTS)('the worker drains for nearly all of its 300 s grace period, not the contract’s 25 s default (%s)', (env) => {
+    const worker = containerEnv(env, NAMES.worker);
+    expect(WORKER_TERMINATION_GRACE_SECONDS).toBe(300);
+    expect(Number(worker.SHUTDOWN_TIMEOUT_MS)).toBeGreaterThanOrEqual(0.9 * WORKER_TERMINATION_GRACE_SECONDS * 1000);
+    expect(Number(worker.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(WORKER_TERMINATION_GRACE_SECONDS * 1000);
+    expect(worker.SHUTDOWN_DELAY_MS).toBe('0');
+  });
+
+  it.each(ALL_ENVIRONMENTS)('the API keeps answering while its endpoint is withdrawn: delay ≥ readiness period × failureThreshold (%s)', (env) => {
+    const api = containerEnv(env, NAMES.api);
+    const readiness = deploymentTemplate(env, NAMES.api).spec.containers[0]!.readinessProbe!;
+    expect(Number(api.SHUTDOWN_DELAY_MS)).toBeGreaterThanOrEqual(readiness.periodSeconds! * readiness.failureThreshold! * 1000);
+    expect(Number(api.SHUTDOWN_DELAY_MS)).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('leaves the per-service variables out of the shared ConfigMap, so no stale value sits there', () => {
+    expect([...PER_SERVICE_VARS].sort()).toEqual(['SHUTDOWN_DELAY_MS', 'SHUTDOWN_TIMEOUT_MS']);
+    const data = find('production', 'ConfigMap', NAMES.goraxConfig).data as Record<string, string>;
+    for (const name of PER_SERVICE_VARS) expect(data).not.toHaveProperty([name]);
+  });
+});
+
 describe('the API Service', () => {
   it.each(ALL_ENVIRONMENTS)('exposes `http` only (%s), selecting the API pods', (env) => {
     const service = find(env, 'Service', NAMES.api, ENVIRONMENTS[env].namespace).spec as { ports: unknown[]; selector: unknown };
@@ -140,9 +176,9 @@ describe('the API Service', () => {
 });
 
 describe('gorax-config', () => {
-  it.each(ALL_ENVIRONMENTS)('holds every non-secret variable of the contract and no secret one (%s)', (env) => {
+  it.each(ALL_ENVIRONMENTS)('holds every non-secret variable of the contract but the per-service ones, and no secret one (%s)', (env) => {
     const data = find(env, 'ConfigMap', NAMES.goraxConfig).data as Record<string, string>;
-    expect(Object.keys(data).sort()).toEqual(ENV_VARS.filter((v) => !v.secret).map((v) => v.name).sort());
+    expect(Object.keys(data).sort()).toEqual(ENV_VARS.filter((v) => !v.secret && !PER_SERVICE_VARS.has(v.name)).map((v) => v.name).sort());
     for (const secret of ENV_VARS.filter((v) => v.secret)) expect(data).not.toHaveProperty([secret.name]);
   });
 
