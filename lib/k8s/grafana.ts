@@ -27,6 +27,13 @@ export const GRAFANA_FOLDER = 'Gorax';
 /** Data source uids the dashboards can name. */
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger' } as const;
 const PROVISIONING_DIR = '/etc/grafana/provisioning';
+/**
+ * Where Grafana writes: its SQLite database, sessions and plugins (data), log
+ * files should the log mode ever include `file` (logs), and uploads and
+ * renderer scratch files (tmp). Each is an emptyDir: the dashboards and data
+ * sources are provisioned from ConfigMaps, so nothing there needs to persist.
+ */
+export const GRAFANA_WRITABLE_PATHS = { data: '/var/lib/grafana', logs: '/var/log/grafana', tmp: '/tmp' } as const;
 const DASHBOARDS_DIR = '/var/lib/grafana-dashboards/gorax';
 /** A ConfigMap may hold at most 1 MiB. */
 const CONFIG_MAP_LIMIT_BYTES = 1024 * 1024;
@@ -141,7 +148,13 @@ export class Grafana extends Construct {
         GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'admin-user' }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'admin-password' }),
         GF_PATHS_PROVISIONING: kplus.EnvValue.fromValue(PROVISIONING_DIR),
-        GF_PATHS_DATA: kplus.EnvValue.fromValue('/var/lib/grafana'),
+        // The root filesystem is read-only: every path Grafana writes is an emptyDir below.
+        GF_PATHS_DATA: kplus.EnvValue.fromValue(GRAFANA_WRITABLE_PATHS.data),
+        GF_PATHS_PLUGINS: kplus.EnvValue.fromValue(`${GRAFANA_WRITABLE_PATHS.data}/plugins`),
+        GF_PATHS_LOGS: kplus.EnvValue.fromValue(GRAFANA_WRITABLE_PATHS.logs),
+        // Logs to stdout only: Grafana's own default, `console file`, opens a file under
+        // GF_PATHS_LOGS (the image's run.sh happens to pass console; do not rely on it).
+        GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
         // No egress to grafana.com: the NetworkPolicy would drop it anyway.
         GF_ANALYTICS_REPORTING_ENABLED: kplus.EnvValue.fromValue('false'),
         GF_ANALYTICS_CHECK_FOR_UPDATES: kplus.EnvValue.fromValue('false'),
@@ -157,8 +170,9 @@ export class Grafana extends Construct {
     container.mount(`${PROVISIONING_DIR}/datasources`, kplus.Volume.fromConfigMap(this.deployment, 'DatasourcesVolume', datasources, { name: 'datasources' }), { readOnly: true });
     container.mount(`${PROVISIONING_DIR}/dashboards`, kplus.Volume.fromConfigMap(this.deployment, 'ProviderVolume', provider, { name: 'dashboard-provider' }), { readOnly: true });
     container.mount(DASHBOARDS_DIR, kplus.Volume.fromConfigMap(this.deployment, 'DashboardsVolume', this.dashboardsConfigMap, { name: 'dashboards' }), { readOnly: true });
-    container.mount('/var/lib/grafana', scratchVolume(this.deployment, 'Data', 'data', 256));
-    container.mount('/tmp', scratchVolume(this.deployment, 'Tmp', 'tmp'));
+    container.mount(GRAFANA_WRITABLE_PATHS.data, scratchVolume(this.deployment, 'Data', 'data', 256));
+    container.mount(GRAFANA_WRITABLE_PATHS.logs, scratchVolume(this.deployment, 'Logs', 'logs'));
+    container.mount(GRAFANA_WRITABLE_PATHS.tmp, scratchVolume(this.deployment, 'Tmp', 'tmp'));
 
     this.service = namedService(this, 'Service', { name: NAMES.grafana, namespace, labels, selects: NAMES.grafana, port: GRAFANA_PORT });
   }
