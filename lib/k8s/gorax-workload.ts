@@ -78,7 +78,6 @@ export class GoraxWorkload extends Construct {
       metadata: { name, namespace, labels: this.podLabels },
       podMetadata: { labels: this.podLabels, annotations: checksumAnnotation(NAMES.goraxConfig, props.environment.data) },
       select: false,
-      replicas: settings.replicas,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -130,12 +129,18 @@ export class GoraxWorkload extends Construct {
       ),
     );
 
-    // Raw HPA: cdk8s-plus-28's refuses a target with fixed replicas, but the
-    // Deployment keeps `replicas` as its starting size (client-side apply
-    // leaves the HPA's later changes alone while that value is unchanged).
+    // The HPA owns the replica count: the Deployment carries no `replicas`
+    // (cdk8s-plus would write 2), so a re-apply, client- or server-side, never
+    // resets what the HPA chose. A new Deployment starts at 1 pod and the HPA
+    // raises it to minReplicas, which is at least the configured size.
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    // Raw HPA: cdk8s-plus-28's would need the Deployment's own scaling settings.
     const { minReplicas, maxReplicas, cpuUtilizationPercent } = settings.autoscaling;
     if (minReplicas < 1 || maxReplicas < minReplicas) {
       throw new Error(`${name}: autoscaling must have 1 <= minReplicas <= maxReplicas (got ${minReplicas}..${maxReplicas})`);
+    }
+    if (minReplicas < settings.replicas) {
+      throw new Error(`${name}: autoscaling.minReplicas (${minReplicas}) is below replicas (${settings.replicas}); raise minReplicas to at least ${settings.replicas}`);
     }
     new KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name, namespace, labels: this.podLabels },

@@ -15,6 +15,12 @@ describe('environment configuration', () => {
     expect(production.api.replicas).toBe(3);
   });
 
+  it('never lets an HPA scale a workload below its configured size', () => {
+    for (const env of Object.values(ENVIRONMENTS)) {
+      for (const w of [env.api, env.worker]) expect(w.autoscaling.minReplicas).toBeGreaterThanOrEqual(w.replicas);
+    }
+  });
+
   it('validates every shipped environment', () => {
     for (const name of ['dev', 'staging', 'production']) expect(environmentConfig(name).name).toBe(name);
   });
@@ -29,6 +35,9 @@ describe('environment configuration', () => {
     );
     expect(() => validateEnvironment(withApi({ limits: { cpuMillis: 500, memoryMiB: 128 } }))).toThrow(
       'api.limits.memoryMiB (128) is below its request (256); raise the limit or lower the request',
+    );
+    expect(() => validateEnvironment(withApi({ replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70 } }))).toThrow(
+      'api.autoscaling.minReplicas (2) is below api.replicas (3), so the HPA could shrink it below its size; raise minReplicas to at least 3',
     );
     expect(() => validateEnvironment({ ...production, tracing: { sampleRate: 1.5 } })).toThrow(
       'tracing.sampleRate is 1.5; set a number from 0 to 1',

@@ -26,6 +26,7 @@ const invalid: [string, Change, string][] = [
   ['empty image tag', (e) => ({ ...e, image: { ...e.image, tag: '' } }), 'image.repository and image.tag must not be empty'],
   ['empty monitoring image', (e) => ({ ...e, monitoringImages: { ...e.monitoringImages, grafana: '' } }), 'monitoringImages.grafana must not be empty'],
   ['HPA bounds reversed', (e) => ({ ...e, api: { ...e.api, autoscaling: { ...e.api.autoscaling, minReplicas: 5, maxReplicas: 2 } } }), 'api.autoscaling must have 1 <= minReplicas <= maxReplicas (got 5..2)'],
+  ['HPA floor below the replicas', (e) => ({ ...e, api: { ...e.api, replicas: 3, autoscaling: { ...e.api.autoscaling, minReplicas: 2 } } }), 'api.autoscaling.minReplicas (2) is below api.replicas (3), so the HPA could shrink it below its size; raise minReplicas to at least 3'],
   ['zero worker concurrency', (e) => ({ ...e, worker: { ...e.worker, concurrency: 0 } }), 'worker.concurrency is 0'],
   ['no Prometheus storage', (e) => ({ ...e, prometheus: { ...e.prometheus, storageGi: 0 } }), 'prometheus.storageGi is 0; set a whole number of GiB, at least 1'],
   ['retention not a duration', (e) => ({ ...e, prometheus: { ...e.prometheus, retention: 'a month' } }), 'prometheus.retention "a month" is not a duration such as 15d'],
@@ -53,6 +54,7 @@ describe('the constructs, given a configuration that skipped validation', () => 
   it.each([
     ['replicas below 1', (e: EnvironmentConfig) => ({ ...e, api: { ...e.api, replicas: 0 } }), 'gorax-api: replicas is 0; set a whole number of at least 1'],
     ['a limit below its request', (e: EnvironmentConfig) => ({ ...e, worker: { ...e.worker, limits: { ...e.worker.limits, memoryMiB: 1 } } }), 'gorax-worker: limits.memoryMiB (1) is below its request (512); raise the limit or lower the request'],
+    ['an HPA floor below the replicas', (e: EnvironmentConfig) => ({ ...e, worker: { ...e.worker, replicas: 4 } }), 'gorax-worker: autoscaling.minReplicas (3) is below replicas (4); raise minReplicas to at least 4'],
     ['an empty image tag', (e: EnvironmentConfig) => ({ ...e, image: { ...e.image, tag: '' } }), 'gorax-api: image "ghcr.io/gorax/gorax-api:" is empty or has no tag; set image.repository and image.tag'],
   ])('throw at synth on %s', (_what, change, message) => {
     expect(() => environmentManifests(change(production))).toThrow(message);

@@ -163,8 +163,10 @@ describe('scrape jobs against the synthesized pods', () => {
     pods = [];
     let ip = 10;
     for (const job of [JOBS.api, JOBS.worker]) {
-      const deployment = find(env, 'Deployment', job) as unknown as { spec: { replicas: number }; metadata: { namespace?: string } };
-      for (let i = 0; i < deployment.spec.replicas; i++) {
+      // The HPA owns the replica count; its floor is how many pods run at least.
+      const deployment = find(env, 'Deployment', job) as unknown as { metadata: { namespace?: string } };
+      const replicas = (find(env, 'HorizontalPodAutoscaler', job).spec as { minReplicas: number }).minReplicas;
+      for (let i = 0; i < replicas; i++) {
         pods.push({ name: `${job}-pod-${i}`, namespace: deployment.metadata.namespace!, ip: `10.0.0.${ip++}`, phase: 'Running', template: deploymentTemplate(env, job) });
       }
       // A pod of the same workload that has finished: never scraped.
@@ -197,7 +199,7 @@ describe('scrape jobs against the synthesized pods', () => {
       .map((p) => ({ instance: `${p.ip}:${PORTS.metrics}`, job, namespace: p.namespace, pod: p.name }));
     const byPod = (a: { pod?: string }, b: { pod?: string }) => String(a.pod).localeCompare(String(b.pod));
     expect(kept.map((l) => ({ instance: l.instance, job: l.job, namespace: l.namespace, pod: l.pod })).sort(byPod)).toEqual(expected.sort(byPod));
-    expect(expected.length).toBe((find(env, 'Deployment', job).spec as { replicas: number }).replicas);
+    expect(expected.length).toBe((find(env, 'HorizontalPodAutoscaler', job).spec as { minReplicas: number }).minReplicas);
     for (const labels of kept) expect(labels.__metrics_path__).toBe('/metrics');
   });
 
