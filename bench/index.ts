@@ -7,7 +7,7 @@
  */
 import { machineLine } from './harness';
 import { startLoopbackPeers } from './loopback-peers';
-import { observeSuite } from './suites/observe';
+import { observeSuite, recordingSuite } from './suites/observe';
 import { requestOverheadSuite } from './suites/request-overhead';
 import { scrapeSuite } from './suites/scrape';
 import { synthSuite } from './suites/synth';
@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const suites = new Set((process.env.BENCH_SUITES ?? 'observe,scrape,requests,worker,synth').split(','));
   console.log(`# Gorax benchmarks\n\n${machineLine()}; ${rounds} rounds; started ${new Date().toISOString()}`);
   const started = Date.now();
-  if (suites.has('observe')) await observeSuite(Math.max(rounds, 5));
+  if (suites.has('observe')) {
+    await observeSuite(Math.max(rounds, 5));
+    await recordingSuite(Math.max(rounds, 5));
+  }
   if (suites.has('scrape')) await scrapeSuite(rounds);
   if (suites.has('requests') || suites.has('worker')) {
     const peers = await startLoopbackPeers();

@@ -1,7 +1,8 @@
 /**
- * HTTP request metrics for the API. Label children are cached per
- * (method, path, status), so recording a request is a map lookup and two
- * increments; no label object is built per request.
+ * HTTP request metrics for the API. Series are cached per method, then
+ * route, then status code: recording a request is three map lookups with the
+ * values Fastify already holds and two increments; no label object or key
+ * string is built per request.
  */
 import type { Registry } from 'prom-client';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
@@ -24,7 +25,7 @@ interface RequestSeries {
 export class HttpMetrics {
   private readonly requests;
   private readonly durations;
-  private readonly series = new Map<string, RequestSeries>();
+  private readonly series = new Map<string, Map<string, Map<number, RequestSeries>>>();
   private readonly durationChildren = new Map<string, Observer>();
 
   constructor(registry: Registry) {
@@ -46,13 +47,16 @@ export class HttpMetrics {
     exemplar?: Readonly<Record<string, string>>,
   ): boolean {
     const path = routeTemplate ?? UNMATCHED_ROUTE;
-    const key = `${method} ${statusCode} ${path}`;
-    let series = this.series.get(key);
+    let series = this.series.get(method)?.get(path)?.get(statusCode);
     if (series === undefined) {
       const created = this.createSeries(method, path, statusCode);
       if (created === undefined) return false;
       series = created;
-      this.series.set(key, series);
+      let byPath = this.series.get(method);
+      if (byPath === undefined) this.series.set(method, (byPath = new Map()));
+      let byStatus = byPath.get(path);
+      if (byStatus === undefined) byPath.set(path, (byStatus = new Map()));
+      byStatus.set(statusCode, series);
     }
     series.count.inc();
     series.duration.observe(seconds, exemplar);
