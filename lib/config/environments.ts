@@ -85,11 +85,28 @@ export interface EnvironmentConfig {
 
 const RUNBOOK_BASE_URL = 'https://github.com/gorax/gorax-observability/blob/main/docs/runbooks';
 
-const NETWORK: NetworkSettings = {
+/** Dev only: any address, so a laptop or shared dev cluster works unconfigured. */
+const DEV_NETWORK: NetworkSettings = {
   ingressNamespace: 'ingress-nginx',
   kubernetesApiCidr: '0.0.0.0/0',
   dependencyCidr: '0.0.0.0/0',
 };
+
+/**
+ * Staging and production: the RFC 1918 10/8 range, so no pod can reach the
+ * internet on 5432/6379 or 443 by these rules. A placeholder to narrow per
+ * cluster (README, "Before kubectl apply"): the database and Redis subnets, and
+ * the API server's endpoint. validateEnvironment refuses anything wider than /8
+ * outside dev.
+ */
+const PRIVATE_NETWORK: NetworkSettings = {
+  ingressNamespace: 'ingress-nginx',
+  kubernetesApiCidr: '10.0.0.0/8',
+  dependencyCidr: '10.0.0.0/8',
+};
+
+/** Outside dev a NetworkPolicy CIDR may be no wider than this prefix. */
+const WIDEST_PREFIX_OUTSIDE_DEV = 8;
 
 const MONITORING_IMAGES: MonitoringImages = {
   prometheus: 'quay.io/prometheus/prometheus:v2.53.4',
@@ -140,7 +157,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '2d', storageGi: 5, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
-    network: NETWORK,
+    network: DEV_NETWORK,
     alerting: { chatChannel: '#gorax-alerts-dev', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-dev' },
     monitoringImages: MONITORING_IMAGES,
   },
@@ -156,7 +173,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '7d', storageGi: 20, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
-    network: NETWORK,
+    network: PRIVATE_NETWORK,
     alerting: { chatChannel: '#gorax-alerts-staging', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-staging' },
     monitoringImages: MONITORING_IMAGES,
   },
@@ -172,7 +189,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     prometheus: { retention: '30d', storageGi: 100, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
     grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
-    network: NETWORK,
+    network: PRIVATE_NETWORK,
     alerting: { chatChannel: '#gorax-alerts', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-production' },
     monitoringImages: MONITORING_IMAGES,
   },
@@ -243,6 +260,13 @@ export function validateEnvironment(config: EnvironmentConfig): EnvironmentConfi
   for (const key of ['kubernetesApiCidr', 'dependencyCidr'] as const) {
     if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(config.network[key])) {
       throw new Error(`${where}: network.${key} "${config.network[key]}" is not an IPv4 CIDR such as 10.0.0.0/16`);
+    }
+    const prefix = Number(config.network[key].split('/')[1]);
+    if (config.name !== 'dev' && prefix < WIDEST_PREFIX_OUTSIDE_DEV) {
+      const what = key === 'dependencyCidr' ? 'the subnets of PostgreSQL and Redis (DATABASE_URL, REDIS_URL)' : "the Kubernetes API server's endpoint addresses";
+      throw new Error(
+        `${where}: network.${key} "${config.network[key]}" lets every pod reach ${prefix === 0 ? 'any address' : 'a /' + prefix + ' range'}; set it to ${what}, no wider than /${WIDEST_PREFIX_OUTSIDE_DEV}`,
+      );
     }
   }
   if (!/^https?:\/\/\S+$/.test(config.alerting.heartbeatUrl)) {

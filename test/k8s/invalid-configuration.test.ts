@@ -33,6 +33,8 @@ const invalid: [string, Change, string][] = [
   ['ingress namespace not a name', (e) => ({ ...e, network: { ...e.network, ingressNamespace: 'Ingress_NGINX' } }), 'network.ingressNamespace "Ingress_NGINX" is not a namespace name'],
   ['one namespace for both', (e) => ({ ...e, monitoringNamespace: e.namespace }), 'namespace and monitoringNamespace are both "gorax"'],
   ['CIDR without mask', (e) => ({ ...e, network: { ...e.network, dependencyCidr: '10.0.0.1' } }), 'network.dependencyCidr "10.0.0.1" is not an IPv4 CIDR'],
+  ['dependency CIDR open to every address', (e) => ({ ...e, network: { ...e.network, dependencyCidr: '0.0.0.0/0' } }), 'network.dependencyCidr "0.0.0.0/0" lets every pod reach any address; set it to the subnets of PostgreSQL and Redis (DATABASE_URL, REDIS_URL), no wider than /8'],
+  ['API server CIDR wider than /8', (e) => ({ ...e, network: { ...e.network, kubernetesApiCidr: '0.0.0.0/1' } }), "network.kubernetesApiCidr \"0.0.0.0/1\" lets every pod reach a /1 range; set it to the Kubernetes API server's endpoint addresses, no wider than /8"],
   ['heartbeat not a URL', (e) => ({ ...e, alerting: { ...e.alerting, heartbeatUrl: 'heartbeat' } }), 'alerting.heartbeatUrl "heartbeat" must be an http(s) URL'],
 ];
 
@@ -43,6 +45,15 @@ describe('validateEnvironment', () => {
 
   it.each(invalid)('rejects %s, naming the environment and what to change', (_what, change, message) => {
     expect(() => validateEnvironment(change(production))).toThrow(`environment "production": ${message}`);
+  });
+
+  it('allows open NetworkPolicy CIDRs in dev only, and ships staging and production within private 10/8', () => {
+    const open = (e: EnvironmentConfig): EnvironmentConfig => ({ ...e, network: { ...e.network, dependencyCidr: '0.0.0.0/0', kubernetesApiCidr: '0.0.0.0/0' } });
+    expect(validateEnvironment(open(ENVIRONMENTS.dev)).name).toBe('dev');
+    expect(() => validateEnvironment(open(ENVIRONMENTS.staging))).toThrow('environment "staging": network.kubernetesApiCidr "0.0.0.0/0" lets every pod reach any address');
+    for (const env of [ENVIRONMENTS.staging, ENVIRONMENTS.production]) {
+      for (const cidr of [env.network.dependencyCidr, env.network.kubernetesApiCidr]) expect(cidr.startsWith('10.') && Number(cidr.split('/')[1]) >= 8).toBe(true);
+    }
   });
 
   it('rejects an unknown environment, listing the known ones', () => {

@@ -104,6 +104,8 @@ describe.each(ALL_ENVIRONMENTS)('%s NetworkPolicies', (env) => {
   const internet = { ip: '203.0.113.10' };
   const metadataService = { ip: '169.254.169.254' };
   const privateHost = { ip: '10.20.30.40' };
+  // The API server's endpoint: inside the private range staging and production ship with.
+  const kubernetesApi = { ip: '10.0.0.1' };
   const port = (p: { pod: Pod }, name: string) => p.pod.ports[name]!;
 
   const required: [string, Endpoint, Endpoint, number, string][] = [
@@ -111,7 +113,7 @@ describe.each(ALL_ENVIRONMENTS)('%s NetworkPolicies', (env) => {
     ['Prometheus → API metrics', prometheus, api, port(api, 'metrics'), 'TCP'],
     ['Prometheus → worker metrics', prometheus, worker, port(worker, 'metrics'), 'TCP'],
     ['Prometheus → Alertmanager', prometheus, alertmanager, port(alertmanager, 'web'), 'TCP'],
-    ['Prometheus → Kubernetes API', prometheus, internet, 443, 'TCP'],
+    ['Prometheus → Kubernetes API', prometheus, kubernetesApi, 443, 'TCP'],
     ['Grafana → Prometheus', grafana, prometheus, port(prometheus, 'web'), 'TCP'],
     ['Grafana → Jaeger query', grafana, jaeger, port(jaeger, 'query'), 'TCP'],
     ['ingress controller → Grafana', ingressController, grafana, port(grafana, 'http'), 'TCP'],
@@ -143,6 +145,14 @@ describe.each(ALL_ENVIRONMENTS)('%s NetworkPolicies', (env) => {
     ['Jaeger → internet', jaeger, internet, 443],
     ['Grafana → internet (no update checks)', grafana, internet, 443],
     ['another namespace → Prometheus', strangerPod, prometheus, port(prometheus, 'web')],
+    // Outside dev the dependency and API-server CIDRs are private: no database port or HTTPS to the internet.
+    ...(env === 'dev'
+      ? []
+      : ([
+          ['API → PostgreSQL port on the internet', api, internet, 5432],
+          ['worker → Redis port on the internet', worker, internet, 6379],
+          ['Prometheus → internet HTTPS', prometheus, internet, 443],
+        ] as [string, Endpoint, Endpoint, number][])),
   ];
 
   it.each(required)('allow %s', (_what, from, to, p, protocol) => {
