@@ -1,7 +1,7 @@
 /**
- * Synth wall time for every environment: `npm run synth` as it is (ts-node,
- * transpile only) against running the compiled build/bin/synth.js, and the
- * cost of loading the synth modules alone, alternating.
+ * Synth wall time for every environment: `npm run synth` as it is (tsx)
+ * against tsx without npm, the previous ts-node --transpile-only runner, and
+ * the compiled build/bin/synth.js, alternating.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ export async function synthSuite(rounds: number): Promise<void> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const variants: Variant[] = [
     { name: 'npm run synth', run: () => wallMs(npm, ['run', '--silent', 'synth']) },
+    { name: 'tsx bin/synth.ts', run: () => wallMs(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/synth.ts']) },
     { name: 'ts-node --transpile-only bin/synth.ts', run: () => wallMs(join(ROOT, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', 'bin/synth.ts']) },
     { name: 'node build/bin/synth.js', run: () => wallMs(process.execPath, [join(ROOT, 'build', 'bin', 'synth.js')]) },
   ];
