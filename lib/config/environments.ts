@@ -76,7 +76,12 @@ export interface EnvironmentConfig {
   };
   /** Where `runbook_url` annotations point: `<base>/<AlertName>.md`. */
   readonly runbookBaseUrl: string;
-  /** Where `dashboard_url` annotations point: `<base>/d/<uid>`. */
+  /**
+   * Grafana's external URL, the one on-call engineers open from a page or a
+   * chat message: `dashboard_url` annotations point at `<base>/d/<uid>`, and
+   * Grafana's own links (GF_SERVER_ROOT_URL) use it. Never the in-cluster
+   * Service address, which does not resolve outside the cluster.
+   */
   readonly grafanaBaseUrl: string;
   readonly network: NetworkSettings;
   readonly alerting: AlertingSettings;
@@ -84,6 +89,11 @@ export interface EnvironmentConfig {
 }
 
 const RUNBOOK_BASE_URL = 'https://github.com/gorax/gorax-observability/blob/main/docs/runbooks';
+
+/** Placeholder external Grafana URLs (gorax.example is reserved): set each to where your ingress serves Grafana. */
+function grafanaExternalUrl(env: EnvironmentName): string {
+  return `https://grafana.${env}.gorax.example`;
+}
 
 /** Dev only: any address, so a laptop or shared dev cluster works unconfigured. */
 const DEV_NETWORK: NetworkSettings = {
@@ -156,7 +166,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     tracing: { sampleRate: 1.0 },
     prometheus: { retention: '2d', storageGi: 5, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
-    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    grafanaBaseUrl: grafanaExternalUrl('dev'),
     network: DEV_NETWORK,
     alerting: { chatChannel: '#gorax-alerts-dev', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-dev' },
     monitoringImages: MONITORING_IMAGES,
@@ -172,7 +182,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     tracing: { sampleRate: 0.5 },
     prometheus: { retention: '7d', storageGi: 20, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
-    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    grafanaBaseUrl: grafanaExternalUrl('staging'),
     network: PRIVATE_NETWORK,
     alerting: { chatChannel: '#gorax-alerts-staging', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-staging' },
     monitoringImages: MONITORING_IMAGES,
@@ -188,7 +198,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> 
     tracing: { sampleRate: 0.1 },
     prometheus: { retention: '30d', storageGi: 100, scrapeInterval: '15s', evaluationInterval: '15s' },
     runbookBaseUrl: RUNBOOK_BASE_URL,
-    grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000',
+    grafanaBaseUrl: grafanaExternalUrl('production'),
     network: PRIVATE_NETWORK,
     alerting: { chatChannel: '#gorax-alerts', heartbeatUrl: 'https://heartbeat.gorax.example/ping/gorax-production' },
     monitoringImages: MONITORING_IMAGES,
@@ -268,6 +278,15 @@ export function validateEnvironment(config: EnvironmentConfig): EnvironmentConfi
         `${where}: network.${key} "${config.network[key]}" lets every pod reach ${prefix === 0 ? 'any address' : 'a /' + prefix + ' range'}; set it to ${what}, no wider than /${WIDEST_PREFIX_OUTSIDE_DEV}`,
       );
     }
+  }
+  const grafanaHost = /^https:\/\/([^/:\s]+)(:\d+)?(\/\S*)?$/.exec(config.grafanaBaseUrl)?.[1];
+  if (grafanaHost === undefined || config.grafanaBaseUrl.endsWith('/')) {
+    throw new Error(`${where}: grafanaBaseUrl "${config.grafanaBaseUrl}" must be an https URL without a trailing slash, such as https://grafana.example.com`);
+  }
+  if (/\.svc(\.|$)|\.cluster\.local$|^localhost$|^[^.]+$/.test(grafanaHost)) {
+    throw new Error(
+      `${where}: grafanaBaseUrl "${config.grafanaBaseUrl}" is an in-cluster address that on-call engineers cannot open from an alert; set Grafana's external URL`,
+    );
   }
   if (!/^https?:\/\/\S+$/.test(config.alerting.heartbeatUrl)) {
     throw new Error(`${where}: alerting.heartbeatUrl "${config.alerting.heartbeatUrl}" must be an http(s) URL`);

@@ -46,6 +46,8 @@ export interface GrafanaProps {
   readonly prometheusUrl: string;
   /** In-cluster URL of Jaeger's query API. */
   readonly jaegerUrl: string;
+  /** The external URL Grafana is served at, for the links it renders (GF_SERVER_ROOT_URL). */
+  readonly rootUrl: string;
   /** The dashboards to provision, any number. */
   readonly dashboards: readonly DashboardModel[];
 }
@@ -147,6 +149,7 @@ export class Grafana extends Construct {
       envVariables: {
         GF_SECURITY_ADMIN_USER: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'admin-user' }),
         GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: admin, key: 'admin-password' }),
+        GF_SERVER_ROOT_URL: kplus.EnvValue.fromValue(props.rootUrl),
         GF_PATHS_PROVISIONING: kplus.EnvValue.fromValue(PROVISIONING_DIR),
         // The root filesystem is read-only: every path Grafana writes is an emptyDir below.
         GF_PATHS_DATA: kplus.EnvValue.fromValue(GRAFANA_WRITABLE_PATHS.data),

@@ -84,6 +84,7 @@ export class MonitoringChart extends Chart {
       resources: monitoringResources(env.name, 'grafana'),
       prometheusUrl: `http://${serviceHost(NAMES.prometheus, namespace)}:${PROMETHEUS_PORT.number}`,
       jaegerUrl: `http://${serviceHost(NAMES.jaegerQuery, namespace)}:${JAEGER_PORTS.query.number}`,
+      rootUrl: env.grafanaBaseUrl,
       dashboards: props.dashboards ?? goraxDashboards(),
     });
     this.jaeger = new Jaeger(this, 'Jaeger', {

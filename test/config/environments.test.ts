@@ -15,6 +15,13 @@ describe('environment configuration', () => {
     expect(production.api.replicas).toBe(3);
   });
 
+  it('links alerts to an external https Grafana per environment, not the in-cluster Service', () => {
+    const urls = Object.values(ENVIRONMENTS).map((env) => env.grafanaBaseUrl);
+    expect(new Set(urls).size).toBe(urls.length);
+    for (const url of urls) expect(url).toMatch(/^https:\/\/grafana\.(dev|staging|production)\.gorax\.example$/);
+    expect(() => validateEnvironment({ ...production, grafanaBaseUrl: 'http://grafana.gorax-monitoring.svc:3000' })).toThrow('grafanaBaseUrl');
+  });
+
   it('never lets an HPA scale a workload below its configured size', () => {
     for (const env of Object.values(ENVIRONMENTS)) {
       for (const w of [env.api, env.worker]) expect(w.autoscaling.minReplicas).toBeGreaterThanOrEqual(w.replicas);

@@ -35,6 +35,9 @@ const invalid: [string, Change, string][] = [
   ['CIDR without mask', (e) => ({ ...e, network: { ...e.network, dependencyCidr: '10.0.0.1' } }), 'network.dependencyCidr "10.0.0.1" is not an IPv4 CIDR'],
   ['dependency CIDR open to every address', (e) => ({ ...e, network: { ...e.network, dependencyCidr: '0.0.0.0/0' } }), 'network.dependencyCidr "0.0.0.0/0" lets every pod reach any address; set it to the subnets of PostgreSQL and Redis (DATABASE_URL, REDIS_URL), no wider than /8'],
   ['API server CIDR wider than /8', (e) => ({ ...e, network: { ...e.network, kubernetesApiCidr: '0.0.0.0/1' } }), "network.kubernetesApiCidr \"0.0.0.0/1\" lets every pod reach a /1 range; set it to the Kubernetes API server's endpoint addresses, no wider than /8"],
+  ['in-cluster Grafana URL for alert links', (e) => ({ ...e, grafanaBaseUrl: 'https://grafana.gorax-monitoring.svc:3000' }), 'grafanaBaseUrl "https://grafana.gorax-monitoring.svc:3000" is an in-cluster address that on-call engineers cannot open from an alert; set Grafana\'s external URL'],
+  ['bare Service name as Grafana URL', (e) => ({ ...e, grafanaBaseUrl: 'https://grafana' }), 'grafanaBaseUrl "https://grafana" is an in-cluster address'],
+  ['plain-http Grafana URL', (e) => ({ ...e, grafanaBaseUrl: 'http://grafana.example.com' }), 'grafanaBaseUrl "http://grafana.example.com" must be an https URL without a trailing slash'],
   ['heartbeat not a URL', (e) => ({ ...e, alerting: { ...e.alerting, heartbeatUrl: 'heartbeat' } }), 'alerting.heartbeatUrl "heartbeat" must be an http(s) URL'],
 ];
 
