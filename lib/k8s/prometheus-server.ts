@@ -69,7 +69,8 @@ export class PrometheusServer extends Construct {
     // Raw RBAC so the rules read exactly as the API server applies them.
     new KubeRole(this, 'PodReader', {
       metadata: { name: NAMES.prometheusPodReader, namespace: props.targetNamespace, labels },
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+      // Pod discovery lists and watches; it never gets a single pod.
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] }],
     });
     new KubeRoleBinding(this, 'PodReaderBinding', {
       metadata: { name: NAMES.prometheusPodReader, namespace: props.targetNamespace, labels },
