@@ -131,3 +131,10 @@ export function prometheusConfig(options: PrometheusConfigOptions): PrometheusCo
 export function renderPrometheusConfig(config: PrometheusConfig): string {
   return stringify(config, { lineWidth: 0 });
 }
+
+/**
+ * Feature flags every Prometheus we run gets, in the cluster and in the local
+ * stack: exemplar storage, so the trace ids the services attach to their
+ * duration histograms lead from a latency point to its trace.
+ */
+export const PROMETHEUS_FEATURE_FLAGS: readonly string[] = ['--enable-feature=exemplar-storage'];

@@ -19,6 +19,7 @@ import {
   type ResourceSettings,
 } from './container-security';
 import { namedService } from './named-service';
+import { PROMETHEUS_FEATURE_FLAGS } from './prometheus-config';
 import { componentLabels, NAMES, selectorLabels } from './names';
 
 export const PROMETHEUS_PORT = { name: 'web', number: 9090 } as const;
@@ -125,6 +126,7 @@ export class PrometheusServer extends Construct {
         `--storage.tsdb.retention.time=${props.retention}`,
         `--storage.tsdb.retention.size=${retentionSizeGiB}GB`,
         `--web.listen-address=:${PROMETHEUS_PORT.number}`,
+        ...PROMETHEUS_FEATURE_FLAGS,
       ],
       ports: [{ name: PROMETHEUS_PORT.name, number: PROMETHEUS_PORT.number }],
       resources: containerResources(NAMES.prometheus, props.resources),

@@ -3,6 +3,7 @@
  * temporary storage, started from the files writeMonitoringFiles() wrote.
  */
 import { join } from 'node:path';
+import { PROMETHEUS_FEATURE_FLAGS } from '../k8s/prometheus-config';
 import { waitUntilReady } from './readiness';
 import { supervise, type SupervisedProcess } from './supervised-process';
 
@@ -49,6 +50,7 @@ export function startPrometheus(options: PrometheusServerOptions): Promise<Monit
       '--storage.tsdb.retention.time=1d',
       `--web.listen-address=127.0.0.1:${options.port}`,
       `--web.external-url=${url}`,
+      ...PROMETHEUS_FEATURE_FLAGS,
       ...(options.alertResendDelay ? [`--rules.alert.resend-delay=${options.alertResendDelay}`] : []),
     ],
     ...(options.onLine ? { onLine: options.onLine } : {}),
