@@ -243,6 +243,22 @@ describe('WorkflowExecutor', () => {
     }
   });
 
+  it('fails a transform whose expression never ends, at once and without retrying', async () => {
+    const { execution } = await newExecution(
+      chain({
+        id: 'spin',
+        type: 'action:transform',
+        config: { expression: '($loop := function($i) { $loop($i + 1) }; $loop(0))' },
+        retry: { maxAttempts: 3, backoffMs: 1 },
+      }),
+    );
+    await expect(executor.run(execution.id)).resolves.toMatchObject({ status: 'failed' });
+    const spin = (await executions.listSteps(execution.id)).find((s) => s.nodeId === 'spin')!;
+    expect(spin).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(spin.error).toMatch(/^expression exceeded its time limit of \d+ ms/);
+    expect((await executions.findById(TENANT, execution.id))!.error).toContain('step "spin" (action:transform) failed: expression exceeded its time limit');
+  });
+
   it('fails a condition that does not yield a boolean', async () => {
     const { execution } = await newExecution(
       definition(
