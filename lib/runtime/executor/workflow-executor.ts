@@ -145,12 +145,15 @@ export class WorkflowExecutor {
 
   private async finish(execution: ClaimedExecution, status: 'completed' | 'failed', error: string | null): Promise<RunResult> {
     const ended = await this.deps.executions.finish(execution.id, status, error, new Date());
+    const fields = { executionId: execution.id, workflowId: execution.workflowId, tenant: execution.tenantId, status };
+    if (!ended) {
+      // Another delivery (or the failed-job handler) ended the row first: its outcome stands, this one is not recorded.
+      this.deps.logger.warn(fields, 'execution had already ended; this delivery\'s outcome was not recorded');
+      return { kind: 'finished', status, error };
+    }
     // Only the delivery that ended the execution counts it, so a race can never count it twice.
-    if (ended) this.recordWorkflow(execution.tenantId, execution.workflowId, status, execution.startedAtMs);
-    this.deps.logger.info(
-      { executionId: execution.id, workflowId: execution.workflowId, tenant: execution.tenantId, status },
-      'execution finished',
-    );
+    this.recordWorkflow(execution.tenantId, execution.workflowId, status, execution.startedAtMs);
+    this.deps.logger.info(fields, 'execution finished');
     return { kind: 'finished', status, error };
   }
 

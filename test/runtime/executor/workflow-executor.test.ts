@@ -16,7 +16,9 @@ import { ExecutionRepository } from '../../../lib/runtime/storage/execution-repo
 import { runMigrations } from '../../../lib/runtime/storage/migrator';
 import { WorkflowRepository } from '../../../lib/runtime/storage/workflow-repository';
 import { parseWorkflowDefinition, type WorkflowDefinition } from '../../../lib/runtime/workflow/workflow-definition';
+import { eventually } from '../support/eventually';
 import { startHttpTarget, type HttpTarget } from '../support/http-target';
+import { collectLogs } from '../support/log-lines';
 import { parseMetrics, valueOf } from '../support/metrics-text';
 import { createTestEnvironment } from '../support/test-environment';
 import { chain, definition } from '../support/workflows';
@@ -30,6 +32,7 @@ let executions: ExecutionRepository;
 let workflows: WorkflowRepository;
 let steps: StepHandlerSet;
 let executor: WorkflowExecutor;
+let workflowMetrics: WorkflowMetrics;
 const logger = createLogger({ level: 'silent', service: 'worker' });
 
 function parsed(input: unknown): WorkflowDefinition {
@@ -57,10 +60,11 @@ beforeAll(async () => {
   executions = new ExecutionRepository(pool);
   workflows = new WorkflowRepository(pool);
   steps = createStepHandlers({ allowPrivate: true });
+  workflowMetrics = new WorkflowMetrics(registry, 100);
   executor = new WorkflowExecutor({
     executions,
     handlers: steps.handlers,
-    metrics: new WorkflowMetrics(registry, 100),
+    metrics: workflowMetrics,
     logger,
     scrub: createSecretScrubber([config.databaseUrl]),
   });
@@ -241,6 +245,38 @@ describe('WorkflowExecutor', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  it('logs no "execution finished" and counts nothing more when the execution was ended elsewhere while this delivery ran', async () => {
+    const logs = collectLogs();
+    const observed = new WorkflowExecutor({
+      executions,
+      handlers: steps.handlers,
+      metrics: workflowMetrics,
+      logger: createLogger({ level: 'info', service: 'worker', destination: logs }),
+      scrub: (s) => s,
+    });
+    const { workflow, execution } = await newExecution(chain({ id: 'wait', type: 'control:delay', config: { ms: 60_000 } }));
+    const stop = new AbortController();
+    const running = observed.run(execution.id, stop.signal);
+    await eventually(async () => (await executions.listSteps(execution.id)).some((s) => s.nodeId === 'wait' && s.status === 'running'), {
+      what: 'the delay step running',
+    });
+    // Meanwhile the job is given up (the failed-job handler) and the row ends failed.
+    await expect(observed.abandon(execution.id, TENANT, 'given up elsewhere')).resolves.toBe(true);
+    stop.abort();
+
+    await expect(running).resolves.toMatchObject({ kind: 'finished', status: 'failed' });
+
+    const mine = logs.lines.filter((line) => line.executionId === execution.id);
+    expect(mine.map((line) => line.msg)).not.toContain('execution finished');
+    expect(mine).toContainEqual(
+      expect.objectContaining({ level: 'warn', status: 'failed', msg: "execution had already ended; this delivery's outcome was not recorded" }),
+    );
+    expect(await executions.findById(TENANT, execution.id)).toMatchObject({ status: 'failed', error: 'given up elsewhere' });
+    // Counted once, by the abandon that ended it.
+    const samples = await metrics();
+    expect(valueOf(samples, 'gorax_workflow_executions_total', { tenant_id: TENANT, workflow_id: workflow.id, status: 'failed' })).toBe(1);
   });
 
   it('fails a transform whose expression never ends, at once and without retrying', async () => {
