@@ -55,7 +55,7 @@ export function boundPort(server: FastifyInstance): number {
 }
 
 export async function startApi(config: RuntimeConfig, options: StartOptions = {}): Promise<ApiHandle> {
-  const logger = createLogger({ level: config.logLevel, service: 'api', destination: options.logDestination });
+  const logger = createLogger({ level: config.logLevel, service: 'api', destination: options.logDestination, secrets: configSecrets(config) });
   const scrub = createSecretScrubber(configSecrets(config));
   const registry = config.metrics.enabled ? createProcessRegistry() : undefined;
   if (registry) registerBuildInfo(registry, 'api', config.gitRevision);

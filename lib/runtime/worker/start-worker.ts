@@ -40,7 +40,7 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(config: RuntimeConfig, options: StartOptions = {}): Promise<WorkerHandle> {
-  const logger = createLogger({ level: config.logLevel, service: 'worker', destination: options.logDestination });
+  const logger = createLogger({ level: config.logLevel, service: 'worker', destination: options.logDestination, secrets: configSecrets(config) });
   const scrub = createSecretScrubber(configSecrets(config));
   const registry = config.metrics.enabled ? createProcessRegistry() : undefined;
   if (registry) registerBuildInfo(registry, 'worker', config.gitRevision);
