@@ -4,7 +4,7 @@ import { loadConfig, type RuntimeConfig } from './runtime-config';
 
 export function exitOnConfigError(service: 'api' | 'worker', env: NodeJS.ProcessEnv): RuntimeConfig {
   try {
-    return loadConfig(env);
+    return loadConfig(env, service);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(

@@ -175,8 +175,42 @@ function describeValue(name: string, raw: string | undefined): string {
   return SPECS.get(name)?.secret ? name : `${name}=${JSON.stringify(raw)}`;
 }
 
-/** Reads and checks the configuration; throws ConfigError listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
+type PortVariable = 'PORT' | 'WORKER_HEALTH_PORT' | 'METRICS_PORT';
+
+/** The ports each service listens on: METRICS_PORT only while its metrics server runs. */
+function listeningPorts(service: 'api' | 'worker', v: ParsedEnv): PortVariable[] {
+  return [service === 'api' ? 'PORT' : 'WORKER_HEALTH_PORT', ...(v.METRICS_ENABLED ? (['METRICS_PORT'] as const) : [])];
+}
+
+/**
+ * Two servers of one process on the same port would fail with EADDRINUSE
+ * after startup; said here instead, naming both variables. 0 (a free port
+ * chosen at listen time, which the tests use) never collides. Ports of
+ * different processes (the API's PORT, the worker's WORKER_HEALTH_PORT) may
+ * be equal.
+ */
+function portCollisions(service: 'api' | 'worker', v: ParsedEnv, raw: Record<string, string | undefined>): string[] {
+  const names = listeningPorts(service, v);
+  const problems: string[] = [];
+  names.forEach((name, i) => {
+    for (const other of names.slice(i + 1)) {
+      if (v[name] !== 0 && v[name] === v[other]) {
+        problems.push(
+          `${describeValue(name, raw[name])} and ${describeValue(other, raw[other])}: the ${service} listens on both, so they must differ (0 picks a free port)`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * Reads and checks the configuration; throws ConfigError listing every bad
+ * variable. With the service that will run it, also checks that the ports
+ * that service listens on differ.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, service?: 'api' | 'worker'): RuntimeConfig {
   const raw = rawValues(env);
   const parsed = ENV_SCHEMA.safeParse(raw);
   if (!parsed.success) {
@@ -188,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     throw new ConfigError(problems);
   }
   const v = parsed.data;
+  const collisions = service ? portCollisions(service, v, raw) : [];
+  if (collisions.length > 0) throw new ConfigError(collisions);
   return {
     appEnv: v.APP_ENV,
     logLevel: v.LOG_LEVEL,

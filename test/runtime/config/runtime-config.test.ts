@@ -73,6 +73,31 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain(expected);
   });
 
+  it.each([
+    ['api', { PORT: '9000', METRICS_PORT: '9000' }, 'PORT="9000" and METRICS_PORT="9000": the api listens on both, so they must differ (0 picks a free port)'],
+    ['api', { PORT: '9090' }, 'PORT="9090" and METRICS_PORT="9090": the api listens on both'],
+    ['worker', { WORKER_HEALTH_PORT: '9090' }, 'WORKER_HEALTH_PORT="9090" and METRICS_PORT="9090": the worker listens on both'],
+  ] as const)('for the %s, rejects %j: two of its servers on one port, naming both variables', (service, ports, expected) => {
+    let problems: readonly string[] = [];
+    try {
+      loadConfig({ ...REQUIRED, ...ports }, service);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it.each([
+    ['api', { PORT: '0', METRICS_PORT: '0', WORKER_HEALTH_PORT: '0' }],
+    ['worker', { PORT: '0', METRICS_PORT: '0', WORKER_HEALTH_PORT: '0' }],
+    ['api', { PORT: '9090', METRICS_ENABLED: 'false' }],
+    ['api', { PORT: '8080', WORKER_HEALTH_PORT: '8080' }],
+    ['worker', { PORT: '9090', WORKER_HEALTH_PORT: '8081' }],
+  ] as const)('for the %s, accepts %j: port 0 (free port), a disabled metrics server, or another process\'s port', (service, ports) => {
+    expect(() => loadConfig({ ...REQUIRED, ...ports }, service)).not.toThrow();
+  });
+
   it('lists every bad variable at once', () => {
     const problems = problemsOf({ ...REQUIRED, METRICS_PORT: 'abc', TRACING_SAMPLE_RATE: '2' });
     expect(problems.map((p) => p.split(/[=:]/)[0])).toEqual(['METRICS_PORT', 'TRACING_SAMPLE_RATE']);
