@@ -10,6 +10,9 @@ import { enqueueTraced } from '../tracing/queue-trace-context';
 import { EXECUTION_JOB_ATTEMPTS, EXECUTION_JOB_NAME, type ExecutionJobData } from './execution-job';
 import { redisConnectionOptions } from './redis-connection';
 
+/** The longest an enqueue may take before the API gives up on it (answers 503 and fails the execution). */
+export const ENQUEUE_TIMEOUT_MS = 5000;
+
 export interface ExecutionQueueOptions {
   readonly redisUrl: string;
   readonly queueName: string;
@@ -30,8 +33,17 @@ export class ExecutionQueue {
     this.queue.on('error', () => undefined);
   }
 
-  /** Adds the job in a PRODUCER span whose context travels in the job data, so the worker continues the trace. */
+  /**
+   * Adds the job in a PRODUCER span whose context travels in the job data, so
+   * the worker continues the trace. Bounded by ENQUEUE_TIMEOUT_MS: a stuck
+   * Redis fails the request instead of holding it (the orphan sweeper relies
+   * on this bound).
+   */
   async enqueue(data: ExecutionJobData): Promise<void> {
+    await withTimeout(this.add(data), ENQUEUE_TIMEOUT_MS, 'enqueue');
+  }
+
+  private async add(data: ExecutionJobData): Promise<void> {
     await enqueueTraced(this.queueName, data.executionId, async (carrier) => {
       const traced: ExecutionJobData = Object.keys(carrier).length > 0 ? { ...data, trace: carrier } : data;
       await this.queue.add(EXECUTION_JOB_NAME as never, traced as never, {
@@ -42,6 +54,12 @@ export class ExecutionQueue {
         removeOnFail: { age: 7 * 24 * 3600 },
       });
     });
+  }
+
+  /** Whether a job will still run the execution: false when its job is missing (never added, or lost), completed or failed. */
+  async hasLiveJob(executionId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(executionId);
+    return !['unknown', 'completed', 'failed'].includes(state);
   }
 
   /** Jobs not yet running: waiting, delayed and prioritized. */

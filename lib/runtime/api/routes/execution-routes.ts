@@ -1,6 +1,7 @@
 /**
  * POST /workflows/:id/executions (202, pending, enqueued with the execution
- * id as job id) and GET /executions/:id (status and step results).
+ * id as job id; 503 and the execution failed when the enqueue fails) and
+ * GET /executions/:id (status and step results).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../logging/logger';
@@ -8,6 +9,8 @@ import type { ExecutionQueue } from '../../queue/execution-queue';
 import type { ExecutionRepository } from '../../storage/execution-repository';
 import type { WorkflowRepository } from '../../storage/workflow-repository';
 import { HttpError } from '../http-error';
+
+export const ENQUEUE_FAILED = 'the execution could not be enqueued; it did not run';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -32,9 +35,13 @@ export function registerExecutionRoutes(app: FastifyInstance, deps: ExecutionRou
     try {
       await deps.queue.enqueue({ executionId: execution.id, tenantId: request.tenantId });
     } catch (error) {
-      // Nothing will ever run it: end it now rather than leave it pending forever.
-      await deps.executions.finishUnended(execution.id, 'the execution could not be enqueued', new Date());
-      deps.logger.error({ executionId: execution.id, err: { message: (error as Error).message } }, 'enqueue failed');
+      // The logger's err serializer removes credentials from driver messages.
+      deps.logger.error({ executionId: execution.id, err: error }, 'enqueue failed');
+      // Nothing will run it: end it now rather than leave it pending. If even that fails
+      // (the database is down too), the worker's orphan sweeper ends it later.
+      await deps.executions.finishUnended(execution.id, ENQUEUE_FAILED, new Date()).catch((failure: unknown) => {
+        deps.logger.error({ executionId: execution.id, err: failure }, 'could not fail the unqueued execution; the orphan sweeper will');
+      });
       throw new HttpError(503, 'the queue is unavailable; try again later');
     }
     return reply.code(202).send({ id: execution.id, workflowId: workflow.id, status: 'pending' });
