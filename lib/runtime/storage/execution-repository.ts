@@ -182,6 +182,15 @@ export class ExecutionRepository {
     return row ? { workflowId: row.workflow_id, startedAtMs: (row.started_at ?? row.created_at).getTime() } : undefined;
   }
 
+  /** The oldest pending executions created before `cutoff` (the orphan sweeper's candidates; served by executions_unfinished_idx). */
+  async listPendingCreatedBefore(cutoff: Date, limit: number): Promise<{ id: string; tenantId: string }[]> {
+    const result = await this.pool.query<{ id: string; tenant_id: string }>(
+      `SELECT id, tenant_id FROM executions WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+      [cutoff, limit],
+    );
+    return result.rows.map((row) => ({ id: row.id, tenantId: row.tenant_id }));
+  }
+
   /** Records that a step started (again); returns the attempts made in earlier deliveries. */
   async startStep(executionId: string, nodeId: string, type: StepType, now: Date): Promise<number> {
     const result = await this.pool.query<{ attempts: number }>(

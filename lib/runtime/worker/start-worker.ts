@@ -27,6 +27,7 @@ import { createDatabasePool } from '../storage/database-pool';
 import { ExecutionRepository } from '../storage/execution-repository';
 import { runMigrations } from '../storage/migrator';
 import { ExecutionWorker } from './execution-worker';
+import { ORPHAN_SWEEP, OrphanedExecutionSweeper } from './orphaned-execution-sweeper';
 
 export interface WorkerHandle {
   readonly healthPort: number;
@@ -56,13 +57,15 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
   pool.on('error', (error) => logger.warn({ err: { message: scrub(error.message) } }, 'idle database connection failed'));
   const queue = new ExecutionQueue({ redisUrl: config.redisUrl, queueName: config.queueName, prefix: config.queuePrefix });
   const steps = createStepHandlers({ allowPrivate: config.httpActionAllowPrivate });
+  const executions = new ExecutionRepository(pool);
   const executor = new WorkflowExecutor({
-    executions: new ExecutionRepository(pool),
+    executions,
     handlers: steps.handlers,
     metrics: workflowMetrics,
     logger,
     scrub,
   });
+  const sweeper = new OrphanedExecutionSweeper({ executions, queue, executor, logger, ...ORPHAN_SWEEP });
   let worker: ExecutionWorker | undefined;
   const health = new HealthMonitor(
     [
@@ -101,6 +104,7 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
       logger,
     });
     await worker.start();
+    sweeper.start();
     health.markStarted();
     health.startBackgroundChecks();
     logger.info({ concurrency: config.workerConcurrency, queue: config.queueName }, 'worker started');
@@ -115,6 +119,7 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
       await started.catch(() => undefined);
       // Stops taking jobs and lets the running executions finish.
       await worker?.close();
+      await sweeper.stop();
       await health.stop();
       await steps.close();
       await queue.close();
