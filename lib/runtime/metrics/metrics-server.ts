@@ -22,11 +22,16 @@ function serializedRenderer(registry: Registry): (openMetrics: boolean) => Promi
   let previous: Promise<unknown> = Promise.resolve();
   return (openMetrics) => {
     const render = previous.then(async () => {
+      // prom-client's OpenMetrics render renames every counter in place (drops `_total` from
+      // metric.name) and never renames it back: keep the names, and restore them afterwards,
+      // or every later text-format scrape would lose `_total`.
+      const names = registry.getMetricsAsArray().map((metric) => [metric, metric.name] as const);
       settable.setContentType((openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE) as RegistryContentType);
       try {
         return { body: await registry.metrics(), contentType: registry.contentType as string };
       } finally {
         settable.setContentType(original);
+        for (const [metric, name] of names) (metric as { name: string }).name = name;
       }
     });
     previous = render.catch(() => undefined);

@@ -55,6 +55,17 @@ it('answers each overlapping scrape in the format it asked for', async () => {
   });
 });
 
+it('keeps counter names whole in the text format after OpenMetrics scrapes (prom-client renames them in place)', async () => {
+  await scrape(OPENMETRICS_ACCEPT);
+  const text = (await scrape('text/plain')).text;
+  expect(text).toContain('gorax_http_requests_total{method="GET",path="/api/v1/workflows/:id",status="200"} 2');
+  expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+  expect(text).not.toMatch(/^gorax_http_requests\{/m);
+  const openMetrics = (await scrape(OPENMETRICS_ACCEPT)).text;
+  expect(openMetrics).toContain('# TYPE gorax_http_requests counter');
+  expect(openMetrics).toContain('gorax_http_requests_total{method="GET",path="/api/v1/workflows/:id",status="200"} 2');
+});
+
 it('puts the sampled trace id on exactly the bucket of its observation, in OpenMetrics only', async () => {
   const { text } = await scrape(OPENMETRICS_ACCEPT);
   const withExemplar = text.split('\n').filter((l) => l.includes('# {'));
