@@ -17,6 +17,7 @@ import { JOBS } from '../../lib/catalog/target-labels';
 import { substituteVariables } from '../../lib/promql/query-facts';
 import { queryPanels, variableValues, type LintDashboard } from '../dashboards/dashboard-lint';
 import { eventually } from '../runtime/support/eventually';
+import { waitFiringInPrometheus } from './support/alert-checks';
 import { startHttpTarget, type HttpTarget } from '../runtime/support/http-target';
 import { createOwnedPostgres, type OwnedPostgres } from '../runtime/support/owned-postgres';
 import { startObservedServices, type ObservedServices } from './support/observed-services';
@@ -50,6 +51,14 @@ beforeAll(async () => {
   await record(api.getWorkflow(flows.succeeding));
   postgres.start();
   await eventually(async () => (await api.getWorkflow(flows.succeeding)).status === 200, { timeoutMs: 30_000, what: 'the API to reach PostgreSQL again' });
+  // The checks below read Prometheus, not the services: wait until it has scraped the end of the
+  // workload (the 500 answered last) and evaluated the failure-rate alert a third of failing runs raise.
+  await eventually(async () => ((await stack.prometheus.vector('gorax_http_requests_total{status="500"}')).length > 0 ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 250,
+    what: 'Prometheus to scrape the end of the workload',
+  });
+  await waitFiringInPrometheus(stack.prometheus, 'CriticalWorkflowFailureRate');
 });
 
 afterAll(async () => {
@@ -136,17 +145,20 @@ const EMPTY_WHILE_HEALTHY: Readonly<Record<string, string>> = {
 
 /**
  * Subqueries `[$__range:$__rate_interval]` (the "Top …" tables) evaluate at
- * steps aligned to multiples of 5m in absolute time, so they stay empty until
- * the first aligned step after traffic began; the guide says so. They are
- * checked at the next aligned step, which covers the workload.
+ * steps aligned to multiples of 5m in absolute time; the guide says so. The
+ * workload's increase lands in the window of the last aligned step before now
+ * or of the next one, depending on where the wall clock stands, so both are
+ * asked.
  */
 const ALIGNED_SUBQUERY = /\[\d+[smh]:(\d+)([smh])\]/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 function nextAlignedStep(expr: string): number | undefined {
+  const step = alignedStepSeconds(expr);
+  return step === undefined ? undefined : Math.ceil(Date.now() / 1000 / step) * step;
+}
+function alignedStepSeconds(expr: string): number | undefined {
   const match = ALIGNED_SUBQUERY.exec(expr);
-  if (!match) return undefined;
-  const step = Number(match[1]) * UNIT_SECONDS[match[2]!]!;
-  return Math.ceil(Date.now() / 1000 / step) * step;
+  return match ? Number(match[1]) * UNIT_SECONDS[match[2]!]! : undefined;
 }
 
 const dashboards = goraxDashboards() as unknown as LintDashboard[];
@@ -174,8 +186,10 @@ describe('every dashboard panel query runs on this Prometheus', () => {
     expect({ status: answer.status, error: answer.error }).toEqual({ status: 'success', error: undefined });
     if (key in EMPTY_WHILE_HEALTHY) return;
     // Rates need two scrapes after the workload: poll a few seconds before calling it empty.
-    const at = nextAlignedStep(expr);
-    await eventually(async () => ((await stack.prometheus.query(expr, at)).result.length > 0 ? true : undefined), {
+    const next = nextAlignedStep(expr);
+    const times = next === undefined ? [undefined] : [next - alignedStepSeconds(expr)!, next];
+    const hasData = async (at: number | undefined) => (await stack.prometheus.query(expr, at)).result.length > 0;
+    await eventually(async () => ((await Promise.all(times.map(hasData))).some(Boolean) ? true : undefined), {
       timeoutMs: 10_000,
       intervalMs: 500,
       what: `data for ${key}: ${expr}`,
