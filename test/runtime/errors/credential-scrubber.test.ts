@@ -10,6 +10,10 @@ it.each([
   ['key=value credentials', 'password=hunter2, token: abc.def api_key="k-1" secret=\'x y\'', 'password=[redacted], token: [redacted] api_key=[redacted] secret=[redacted]'],
   ['authorization schemes', 'sent Bearer eyJhbGciOi.x.y and Basic dXNlcjpwYXNz', 'sent Bearer [redacted] and Basic [redacted]'],
   ['URL query strings', 'GET https://api.example.com/items?id=1&sig=abc failed', 'GET https://api.example.com/items failed'],
+  ['a token behind an Authorization header', 'Authorization: Bearer abc.def', 'Authorization: [redacted] [redacted]'],
+  ['lower-case schemes', 'authorization=bearer s3cr3t-token', 'authorization=[redacted] [redacted]'],
+  ['credentials in JSON text', '{"password":"hunter2","user":"bob"}', '{"password":[redacted],"user":"bob"}'],
+  ['every pair of a cookie header', 'cookie: session=abc; csrf=def\nnext line', 'cookie: [redacted]\nnext line'],
 ])('removes %s', (_what, input, expected) => {
   expect(scrub(input)).toBe(expected);
 });
