@@ -7,10 +7,14 @@
  */
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { createCredentialScrubber } from '../errors/credential-scrubber';
 import { redactPath, redactUrl } from './url-redaction';
 
 const DROPPED = new Set(['url.query', 'http.url', 'http.target', 'db.postgresql.values', 'db.statement.values']);
 const DROPPED_PREFIXES = ['http.request.header.', 'http.response.header.', 'rpc.request.metadata.', 'messaging.header.'];
+
+/** Error messages are free text: a driver or fetch error can quote a URL with its query or a connection string. */
+const scrubText = createCredentialScrubber([]);
 
 export class SpanScrubbingProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
@@ -24,6 +28,15 @@ export class SpanScrubbingProcessor implements SpanProcessor {
       else if (typeof value === 'string' && (key === 'url.full' || key === 'http.request.url')) attributes[key] = redactUrl(value);
       else if (typeof value === 'string' && key === 'url.path') attributes[key] = redactPath(value);
     }
+    // Recorded exceptions (exception.message, exception.stacktrace) and the status message.
+    for (const event of span.events) {
+      const eventAttributes = (event.attributes ?? {}) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(eventAttributes)) {
+        if (typeof value === 'string') eventAttributes[key] = scrubText(value);
+      }
+    }
+    const status = span.status as { message?: string };
+    if (typeof status.message === 'string') status.message = scrubText(status.message);
   }
 
   onEnd(_span: ReadableSpan): void {}

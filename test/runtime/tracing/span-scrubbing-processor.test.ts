@@ -1,5 +1,5 @@
 /** Whatever an instrumentation records, exported spans carry no query, user-info or header. */
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { SpanScrubbingProcessor } from '../../../lib/runtime/tracing/span-scrubbing-processor';
 import { exporterUrl } from '../../../lib/runtime/tracing/tracing-sdk';
 import { redactPath, redactUrl } from '../../../lib/runtime/tracing/url-redaction';
@@ -25,6 +25,19 @@ it('rewrites URLs and drops query, header and bound-value attributes before expo
   span.end();
   const [exported] = tracing.exporter.getFinishedSpans();
   expect(exported!.attributes).toEqual({ 'url.full': 'https://api.example.com/v1/items', 'url.path': '/v1/items', 'http.route': '/v1/items' });
+});
+
+it('scrubs recorded exceptions and the status message, which quote URLs and connection strings', () => {
+  const span = trace.getTracer('test').startSpan('step.execute');
+  const error = new Error('fetch https://api.example.com/hook?token=s3cret failed; db postgres://gorax:pw@db/gorax down');
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  span.end();
+  const exported = tracing.exporter.getFinishedSpans().find((s) => s.name === 'step.execute')!;
+  const text = JSON.stringify({ events: exported.events, status: exported.status });
+  expect(text).not.toMatch(/s3cret|gorax:pw/);
+  expect(exported.status.message).toBe('fetch https://api.example.com/hook failed; db [redacted-connection-string] down');
+  expect(exported.events[0]!.attributes!['exception.message']).toBe(exported.status.message);
 });
 
 it('redacts URLs and paths', () => {
