@@ -17,7 +17,7 @@ import { JOBS } from '../../lib/catalog/target-labels';
 import { substituteVariables } from '../../lib/promql/query-facts';
 import { queryPanels, variableValues, type LintDashboard } from '../dashboards/dashboard-lint';
 import { eventually } from '../runtime/support/eventually';
-import { waitFiringInPrometheus } from './support/alert-checks';
+import { alertsInState } from './support/alert-checks';
 import { startHttpTarget, type HttpTarget } from '../runtime/support/http-target';
 import { createOwnedPostgres, type OwnedPostgres } from '../runtime/support/owned-postgres';
 import { startObservedServices, type ObservedServices } from './support/observed-services';
@@ -52,13 +52,23 @@ beforeAll(async () => {
   postgres.start();
   await eventually(async () => (await api.getWorkflow(flows.succeeding)).status === 200, { timeoutMs: 30_000, what: 'the API to reach PostgreSQL again' });
   // The checks below read Prometheus, not the services: wait until it has scraped the end of the
-  // workload (the 500 answered last) and evaluated the failure-rate alert a third of failing runs raise.
+  // workload (the 500 answered last).
   await eventually(async () => ((await stack.prometheus.vector('gorax_http_requests_total{status="500"}')).length > 0 ? true : undefined), {
     timeoutMs: 30_000,
     intervalMs: 250,
     what: 'Prometheus to scrape the end of the workload',
   });
-  await waitFiringInPrometheus(stack.prometheus, 'CriticalWorkflowFailureRate');
+  // The alert panels need a firing alert. A series first scraped at its final value shows no
+  // increase to rate(), so keep failing runs coming (a steady failure rate, as in production)
+  // until CriticalWorkflowFailureRate fires.
+  let n = 100;
+  await eventually(
+    async () => {
+      await execute(api, flows.failing, n++);
+      return (await alertsInState(stack.prometheus, 'firing')).includes('CriticalWorkflowFailureRate') ? true : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: 'CriticalWorkflowFailureRate to fire while failing runs continue' },
+  );
 });
 
 afterAll(async () => {
