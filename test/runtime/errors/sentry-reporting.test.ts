@@ -7,7 +7,7 @@
  */
 import { Client } from 'pg';
 import { apiClient, type ApiClient } from '../support/api-client';
-import { type ChildService, startChild } from '../support/child-service';
+import { type ChildService, type ChildServices, startServices } from '../support/child-service';
 import { eventually } from '../support/eventually';
 import { startHttpTarget, type HttpTarget } from '../support/http-target';
 import { type OtlpTraceReceiver, startOtlpTraceReceiver, WIRE_KIND } from '../support/otlp-trace-receiver';
@@ -29,7 +29,7 @@ let otlp: OtlpTraceReceiver;
 let target: HttpTarget;
 let environment: TestEnvironment;
 let api: ChildService;
-let worker: ChildService;
+let services: ChildServices;
 let acme: ApiClient;
 
 beforeAll(async () => {
@@ -40,17 +40,13 @@ beforeAll(async () => {
     ...telemetryEnv({ otlpEndpoint: otlp.endpoint, sentryDsn: sentry.dsn }),
     SENTRY_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
   });
-  api = startChild('api', environment.env);
-  worker = startChild('worker', environment.env);
-  const [listening] = await Promise.all([api.waitForLog('api listening'), api.waitForLog('api started'), worker.waitForLog('worker started')]);
-  acme = apiClient(listening.port as number, 'acme');
+  services = await startServices(environment.env);
+  ({ api } = services);
+  acme = apiClient(services.apiPort, 'acme');
 });
 
 afterAll(async () => {
-  for (const child of [api, worker]) {
-    child?.kill('SIGKILL');
-    await child?.exited;
-  }
+  await services?.stop();
   await sentry?.close();
   await otlp?.close();
   await target?.close();

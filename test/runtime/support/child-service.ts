@@ -56,3 +56,31 @@ export function startChild(service: 'api' | 'worker', env: Record<string, string
     },
   };
 }
+
+export interface ChildServices {
+  readonly api: ChildService;
+  readonly worker: ChildService;
+  /** The API's bound traffic port. */
+  readonly apiPort: number;
+  /** SIGKILLs both and waits until they are gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts the API and a worker on one environment and waits until both have started. */
+export async function startServices(env: Record<string, string>): Promise<ChildServices> {
+  const api = startChild('api', env);
+  const worker = startChild('worker', env);
+  const stop = async (): Promise<void> => {
+    for (const child of [api, worker]) {
+      child.kill('SIGKILL');
+      await child.exited;
+    }
+  };
+  try {
+    const [listening] = await Promise.all([api.waitForLog('api listening'), api.waitForLog('api started'), worker.waitForLog('worker started')]);
+    return { api, worker, apiPort: listening.port as number, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { ancestorsOf, inTrace, only, parentOf } from '../support/span-tree';
 import { apiClient, type ApiClient } from '../support/api-client';
-import { type ChildService, startChild } from '../support/child-service';
+import { type ChildService, type ChildServices, startServices } from '../support/child-service';
 import { eventually } from '../support/eventually';
 import { startHttpTarget, type HttpTarget } from '../support/http-target';
 import { type OtlpTraceReceiver, type ReceivedSpan, startOtlpTraceReceiver, STATUS_ERROR, WIRE_KIND } from '../support/otlp-trace-receiver';
@@ -28,23 +28,20 @@ let target: HttpTarget;
 let environment: TestEnvironment;
 let api: ChildService;
 let worker: ChildService;
+let services: ChildServices;
 let acme: ApiClient;
 
 beforeAll(async () => {
   receiver = await startOtlpTraceReceiver();
   target = await startHttpTarget();
   environment = createTestEnvironment(telemetryEnv({ otlpEndpoint: receiver.endpoint }));
-  api = startChild('api', environment.env);
-  worker = startChild('worker', environment.env);
-  const [apiListening] = await Promise.all([api.waitForLog('api listening'), api.waitForLog('api started'), worker.waitForLog('worker started')]);
-  acme = apiClient(apiListening.port as number, 'acme');
+  services = await startServices(environment.env);
+  ({ api, worker } = services);
+  acme = apiClient(services.apiPort, 'acme');
 });
 
 afterAll(async () => {
-  for (const child of [api, worker]) {
-    child?.kill('SIGKILL');
-    await child?.exited;
-  }
+  await services?.stop();
   await receiver?.close();
   await target?.close();
   await environment?.cleanup();
