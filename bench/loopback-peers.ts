@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
+import { OTLP_TRACE_SERVICE } from '../test/runtime/support/otlp-trace-service';
 
 export interface LoopbackPeers {
   readonly otlpEndpoint: string;
@@ -14,24 +15,11 @@ export interface LoopbackPeers {
   close(): Promise<void>;
 }
 
-const identity = (b: Buffer) => b;
-
 export async function startLoopbackPeers(): Promise<LoopbackPeers> {
   const counts = { exportCalls: 0, exportBytes: 0, sentryRequests: 0 };
   const grpcServer = new grpc.Server();
   grpcServer.addService(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        // An empty ExportTraceServiceResponse: full success.
-        responseSerialize: () => Buffer.alloc(0),
-        responseDeserialize: identity,
-      },
-    },
+    OTLP_TRACE_SERVICE,
     {
       Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
         counts.exportCalls++;

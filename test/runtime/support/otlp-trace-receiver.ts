@@ -7,6 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protobuf from 'protobufjs';
+import { OTLP_TRACE_SERVICE } from './otlp-trace-service';
 
 const OTLP_TRACE_SUBSET = `syntax = "proto3"; package otlp;
 message AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4;
@@ -101,20 +102,6 @@ export function decodeExportRequest(buffer: Buffer): ReceivedSpan[] {
   return spans;
 }
 
-const identity = (buffer: Buffer) => buffer;
-const TRACE_SERVICE: grpc.ServiceDefinition = {
-  Export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    // An empty ExportTraceServiceResponse: full success.
-    responseSerialize: () => Buffer.alloc(0),
-    responseDeserialize: identity,
-    originalName: 'export',
-  },
-};
 
 export interface OtlpTraceReceiver {
   /** host:port, as TRACING_ENDPOINT takes it. */
@@ -129,7 +116,7 @@ export async function startOtlpTraceReceiver(): Promise<OtlpTraceReceiver> {
   const spans: ReceivedSpan[] = [];
   const rawRequests: Buffer[] = [];
   const server = new grpc.Server();
-  server.addService(TRACE_SERVICE, {
+  server.addService(OTLP_TRACE_SERVICE, {
     Export(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) {
       try {
         rawRequests.push(call.request);
