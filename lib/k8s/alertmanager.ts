@@ -14,13 +14,13 @@ import {
   containerResources,
   hardenedContainerSecurity,
   hardenedPodSecurity,
-  removeConstructAddressLabel,
+  selectPodsByName,
   RUN_AS,
   scratchVolume,
   type ResourceSettings,
 } from './container-security';
 import { namedService } from './named-service';
-import { componentLabels, NAMES, selectorLabels } from './names';
+import { componentLabels, NAMES } from './names';
 
 export const ALERTMANAGER_PORT = { name: 'web', number: 9093 } as const;
 export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
@@ -74,8 +74,7 @@ export class Alertmanager extends Construct {
       automountServiceAccountToken: false,
       securityContext: hardenedPodSecurity(RUN_AS.nobody),
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(NAMES.alertmanager) }));
-    removeConstructAddressLabel(this.deployment);
+    selectPodsByName(this.deployment, NAMES.alertmanager);
 
     const container = this.deployment.addContainer({
       name: 'alertmanager',

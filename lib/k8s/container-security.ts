@@ -9,6 +9,7 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { ComputeResources } from '../config/environments';
+import { selectorLabels } from './names';
 
 /** Numeric users of the images (numeric, so the kubelet can verify runAsNonRoot). */
 export const RUN_AS = {
@@ -63,11 +64,13 @@ export function containerResources(name: string, { requests, limits }: ResourceS
 }
 
 /**
- * cdk8s-plus always labels pod templates with `cdk8s.io/metadata.addr`, a hash
- * of the construct path. Our selectors use only stable names, so the label is
- * removed to keep templates free of generated values.
+ * Selects a workload's pods by their stable name label only (create the
+ * workload with `select: false`). cdk8s-plus always labels pod templates with
+ * `cdk8s.io/metadata.addr`, a hash of the construct path; it is removed so
+ * templates carry no generated values.
  */
-export function removeConstructAddressLabel(workload: kplus.Workload): void {
+export function selectPodsByName(workload: kplus.Workload, name: string): void {
+  workload.select(kplus.LabelSelector.of({ labels: selectorLabels(name) }));
   ApiObject.of(workload).addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace('/', '~1')}`));
 }
 

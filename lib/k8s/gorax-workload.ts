@@ -15,7 +15,7 @@ import {
   containerResources,
   hardenedContainerSecurity,
   hardenedPodSecurity,
-  removeConstructAddressLabel,
+  selectPodsByName,
   RUN_AS,
   scratchVolume,
 } from './container-security';
@@ -86,8 +86,7 @@ export class GoraxWorkload extends Construct {
       securityContext: hardenedPodSecurity(RUN_AS.gorax),
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds),
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(name) }));
-    removeConstructAddressLabel(this.deployment);
+    selectPodsByName(this.deployment, name);
 
     const probe = (path: string, timing: { periodSeconds: number; failureThreshold: number }) =>
       kplus.Probe.fromHttpGet(path, {

@@ -14,13 +14,13 @@ import {
   containerResources,
   hardenedContainerSecurity,
   hardenedPodSecurity,
-  removeConstructAddressLabel,
+  selectPodsByName,
   RUN_AS,
   scratchVolume,
   type ResourceSettings,
 } from './container-security';
 import { namedService } from './named-service';
-import { componentLabels, NAMES, selectorLabels } from './names';
+import { componentLabels, NAMES } from './names';
 
 export const GRAFANA_PORT = { name: 'http', number: 3000 } as const;
 export const GRAFANA_FOLDER = 'Gorax';
@@ -137,8 +137,7 @@ export class Grafana extends Construct {
       automountServiceAccountToken: false,
       securityContext: hardenedPodSecurity(RUN_AS.grafana),
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(NAMES.grafana) }));
-    removeConstructAddressLabel(this.deployment);
+    selectPodsByName(this.deployment, NAMES.grafana);
 
     const admin = kplus.Secret.fromSecretName(this, 'Admin', NAMES.grafanaAdmin);
     const container = this.deployment.addContainer({

@@ -13,14 +13,14 @@ import {
   containerResources,
   hardenedContainerSecurity,
   hardenedPodSecurity,
-  removeConstructAddressLabel,
+  selectPodsByName,
   RUN_AS,
   scratchVolume,
   type ResourceSettings,
 } from './container-security';
 import { OTLP_GRPC_PORT } from './gorax-environment';
 import { namedService } from './named-service';
-import { componentLabels, NAMES, selectorLabels } from './names';
+import { componentLabels, NAMES } from './names';
 
 export const JAEGER_PORTS = {
   otlpGrpc: { name: 'otlp-grpc', number: OTLP_GRPC_PORT },
@@ -61,8 +61,7 @@ export class Jaeger extends Construct {
       automountServiceAccountToken: false,
       securityContext: hardenedPodSecurity(RUN_AS.jaeger),
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(NAMES.jaeger) }));
-    removeConstructAddressLabel(this.deployment);
+    selectPodsByName(this.deployment, NAMES.jaeger);
 
     const container = this.deployment.addContainer({
       name: 'jaeger',

@@ -14,13 +14,13 @@ import {
   containerResources,
   hardenedContainerSecurity,
   hardenedPodSecurity,
-  removeConstructAddressLabel,
+  selectPodsByName,
   RUN_AS,
   type ResourceSettings,
 } from './container-security';
 import { namedService } from './named-service';
 import { PROMETHEUS_FEATURE_FLAGS } from './prometheus-config';
-import { componentLabels, NAMES, selectorLabels } from './names';
+import { componentLabels, NAMES } from './names';
 
 export const PROMETHEUS_PORT = { name: 'web', number: 9090 } as const;
 export const PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
@@ -111,8 +111,7 @@ export class PrometheusServer extends Construct {
       securityContext: hardenedPodSecurity(RUN_AS.nobody),
       terminationGracePeriod: Duration.seconds(120),
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(NAMES.prometheus) }));
-    removeConstructAddressLabel(this.deployment);
+    selectPodsByName(this.deployment, NAMES.prometheus);
 
     // Keep 15% of the volume free so compaction never fills it.
     const retentionSizeGiB = Math.max(1, Math.floor(props.storageGi * 0.85));
