@@ -1,5 +1,6 @@
 /** A counter whose series are created once per label combination and then incremented with no lookup. */
-import { formatValue, headerLines } from './exposition-text';
+import { headerLines } from './exposition-text';
+import { ASCII, encoded, type ExpositionWriter } from './exposition-writer';
 import { LabelledMetric, type SeriesLabels } from './labelled-metric';
 
 export class CounterSeries {
@@ -27,17 +28,22 @@ export class LabelledCounter extends LabelledMetric<CounterSeries> {
     return new CounterSeries(labels);
   }
 
-  /** The metric's exposition, as prom-client's Registry would write it (no trailing newline). */
-  renderExposition(openMetrics: boolean): string {
+  writeExposition(out: ExpositionWriter, openMetrics: boolean): void {
     // OpenMetrics names the family without _total and each sample with it, as prom-client does.
     const family = openMetrics ? this.name.replace(/_total$/, '') : this.name;
-    const sample = openMetrics ? `${family}_total` : this.name;
-    let text = headerLines(family, this.help, this.type);
+    out.text(headerLines(family, this.help, this.type));
+    const sample = encoded(`\n${openMetrics ? `${family}_total` : this.name}`);
     for (const series of this.series.values()) {
+      out.raw(sample);
       const labels = series.labels.text;
-      text += labels === '' ? `\n${sample} ${formatValue(series.value)}` : `\n${sample}{${labels}} ${formatValue(series.value)}`;
+      if (labels !== '') {
+        out.byte(ASCII.openBrace);
+        out.text(labels);
+        out.byte(ASCII.closeBrace);
+      }
+      out.byte(ASCII.space);
+      out.value(series.value);
     }
-    return text;
   }
 
   getForPromString() {

@@ -4,7 +4,8 @@
  * (OpenMetrics, e.g. a trace_id), the last exemplar of each bucket, rendered
  * exactly where prom-client's enableExemplars histograms put them.
  */
-import { assertExemplarSize, type Exemplar, formatExemplar, formatValue, headerLines } from './exposition-text';
+import { assertExemplarSize, type Exemplar, formatExemplar, headerLines } from './exposition-text';
+import { ASCII, encoded, type ExpositionWriter } from './exposition-writer';
 import { LabelledMetric, type SeriesLabels } from './labelled-metric';
 
 export class HistogramSeries {
@@ -41,17 +42,34 @@ export class HistogramSeries {
   }
 }
 
+/** A `_sum` or `_count` line: the series labels in braces (copied, already written on the bucket lines). */
+function writeTotalLine(out: ExpositionWriter, prefix: Buffer, labels: string, value: number): void {
+  out.raw(prefix);
+  if (labels !== '') {
+    out.byte(ASCII.openBrace);
+    out.repeated(labels);
+    out.byte(ASCII.closeBrace);
+  }
+  out.byte(ASCII.space);
+  out.value(value);
+}
+
 export class LabelledHistogram extends LabelledMetric<HistogramSeries> {
   readonly type = 'histogram';
   /** Bucket upper bounds, ascending (prom-client's property name). */
   readonly upperBounds: readonly number[];
-  private readonly leText: readonly string[];
+  /** `\nname_bucket{le="0.5"` per bucket, then `\nname_sum`, `\nname_count`: the fixed bytes of every series. */
+  private readonly bucketPrefixes: readonly Buffer[];
+  private readonly sumPrefix: Buffer;
+  private readonly countPrefix: Buffer;
 
   constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
     if (labelNames.includes('le')) throw new Error(`metric ${name}: le is a reserved label name`);
     super(name, help, labelNames);
     this.upperBounds = Object.freeze([...buckets]);
-    this.leText = [...this.upperBounds.map((b) => `${b}`), '+Inf'];
+    this.bucketPrefixes = [...this.upperBounds.map((b) => `${b}`), '+Inf'].map((le) => encoded(`\n${name}_bucket{le="${le}"`));
+    this.sumPrefix = encoded(`\n${name}_sum`);
+    this.countPrefix = encoded(`\n${name}_count`);
     this.seedUnlabelledSeries();
   }
 
@@ -59,28 +77,30 @@ export class LabelledHistogram extends LabelledMetric<HistogramSeries> {
     return new HistogramSeries(labels, this.upperBounds);
   }
 
-  /** The metric's exposition, as prom-client's Registry would write it (no trailing newline). */
-  renderExposition(openMetrics: boolean): string {
-    const bucket = `\n${this.name}_bucket{le="`;
-    const sum = `\n${this.name}_sum`;
-    const count = `\n${this.name}_count`;
-    const le = this.leText;
-    let text = headerLines(this.name, this.help, this.type);
+  writeExposition(out: ExpositionWriter, openMetrics: boolean): void {
+    out.text(headerLines(this.name, this.help, this.type));
+    const prefixes = this.bucketPrefixes;
     for (const series of this.series.values()) {
       const labels = series.labels.text;
-      const afterLe = labels === '' ? '"} ' : `",${labels}} `;
-      const braced = labels === '' ? ' ' : `{${labels}} `;
       const exemplars = openMetrics ? series.exemplars : undefined;
+      out.forgetRepeated();
       let cumulative = 0;
-      for (let slot = 0; slot < le.length; slot++) {
+      for (let slot = 0; slot < prefixes.length; slot++) {
         cumulative += series.counts[slot]!;
-        text += bucket + le[slot]! + afterLe + formatValue(cumulative);
+        out.raw(prefixes[slot]!);
+        if (labels !== '') {
+          out.byte(ASCII.comma);
+          out.repeated(labels);
+        }
+        out.byte(ASCII.closeBrace);
+        out.byte(ASCII.space);
+        out.value(cumulative);
         const exemplar = exemplars?.[slot];
-        if (exemplar !== undefined) text += formatExemplar(exemplar);
+        if (exemplar !== undefined) out.text(formatExemplar(exemplar));
       }
-      text += sum + braced + formatValue(series.sum) + count + braced + formatValue(series.count);
+      writeTotalLine(out, this.sumPrefix, labels, series.sum);
+      writeTotalLine(out, this.countPrefix, labels, series.count);
     }
-    return text;
   }
 
   /** prom-client's shape: bucket samples carry `le`, the series labels ride in sharedLabels. */

@@ -6,7 +6,7 @@
  * prom-client Registry; and promtool accepts what we render.
  */
 import { execFileSync } from 'node:child_process';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CatalogRegistry } from '../../../lib/runtime/metrics/catalog-registry';
 import { LabelledCounter } from '../../../lib/runtime/metrics/labelled-counter';
 import { LabelledHistogram } from '../../../lib/runtime/metrics/labelled-histogram';
@@ -66,6 +66,11 @@ function feed(openMetrics: boolean, withExemplars: boolean) {
       theirCounter.inc(labels, value);
     });
   });
+  // prom-client's own metrics, as a process registry also holds (gauges, the default process counters).
+  const sharedGauge = new Gauge({ name: 'demo_queue_depth', help: 'A prom-client gauge.', labelNames: ['queue'], registers: [ours, plain, theirs] });
+  const sharedCounter = new Counter({ name: 'demo_restarts_total', help: 'A prom-client counter.', registers: [ours, plain, theirs] });
+  sharedGauge.set({ queue: 'default' }, 7);
+  sharedCounter.inc(2);
   ourPlainCounter.labels({}).inc(3);
   theirPlainCounter.inc(3);
   ourPlainHistogram.labels({}).observe(1.5);
@@ -83,11 +88,29 @@ describe('exposition compatibility with prom-client', () => {
     ['OpenMetrics with exemplars', true, true],
   ])('renders the same bytes as prom-client: %s', async (_name, openMetrics, withExemplars) => {
     const { ours, plain, theirs } = feed(openMetrics, withExemplars);
+    // Ours first: prom-client's own metrics() renames shared counters in place (OpenMetrics), ours must not depend on that.
+    const ourBytes = await (ours as CatalogRegistry).exposition(openMetrics);
+    const ourText = await ours.metrics();
     const expected = await theirs.metrics();
-    expect(await ours.metrics()).toBe(expected);
+    expect(ourBytes.toString('utf8')).toBe(expected);
+    expect(ourText).toBe(expected);
     expect(await plain.metrics()).toBe(expected);
     if (withExemplars) expect(expected).toContain('# {trace_id="trace02",span_id="span2"} 0.0051 1700000000.123');
     expect(expected).toContain('demo_duration_seconds_bucket{le="+Inf",tenant_id="acme",workflow_id="w1"}');
+  });
+
+  it('renders the other format on request and leaves the registry as it was', async () => {
+    const { ours } = feed(true, true);
+    const registry = ours as CatalogRegistry;
+    const [openMetrics, text] = await Promise.all([registry.exposition(true), registry.exposition(false)]);
+    expect(openMetrics.toString()).toContain('demo_restarts_total 2\n');
+    expect(openMetrics.toString()).toContain('# TYPE demo_restarts counter');
+    expect(openMetrics.toString()).toMatch(/ # \{trace_id="trace\d+",span_id="span\d+"\} /);
+    expect(openMetrics.toString().endsWith('\n# EOF\n')).toBe(true);
+    expect(text.toString()).toContain('# TYPE demo_restarts_total counter\ndemo_restarts_total 2');
+    expect(text.toString()).not.toContain('# {');
+    expect(registry.contentType).toBe(Registry.OPENMETRICS_CONTENT_TYPE);
+    expect(registry.getSingleMetric('demo_restarts_total')).toBeDefined();
   });
 
   it('passes promtool check metrics', async () => {
