@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { alternate, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { freePort, ROOT, startService, type ServiceProcess } from '../service-process';
@@ -27,6 +28,7 @@ interface RunningApi {
   readonly port: number;
   readonly workflowId: string;
   readonly schema: string;
+  readonly queuePrefix: string;
 }
 
 export function tracingPresent(): boolean {
@@ -36,13 +38,14 @@ export function tracingPresent(): boolean {
 export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string): Promise<RunningApi> {
   const port = await freePort();
   const schema = `gorax_bench_${tag}_${level}`;
+  const queuePrefix = `gorax-bench-${tag}-${level}`;
   const api = await startService(
     'api',
     {
       DATABASE_URL,
       REDIS_URL,
       DATABASE_SCHEMA: schema,
-      QUEUE_PREFIX: `gorax-bench-${tag}-${level}`,
+      QUEUE_PREFIX: queuePrefix,
       LISTEN_HOST: '127.0.0.1',
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
@@ -67,17 +70,19 @@ export async function startApiFor(level: Level, peers: LoopbackPeers, tag: strin
   });
   if (created.status !== 201) throw new Error(`creating the bench workflow answered ${created.status}: ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  return { level, api, port, workflowId: id, schema };
+  return { level, api, port, workflowId: id, schema, queuePrefix };
 }
 
-export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+/** Leaves the shared PostgreSQL and Redis as they were: drops the runs' schemas and deletes their BullMQ keys. */
+export async function cleanUp(runs: readonly Pick<RunningApi, 'schema' | 'queuePrefix'>[]): Promise<void> {
   const client = new Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const schema of new Set(runs.map((r) => r.schema))) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   } finally {
     await client.end();
   }
+  for (const prefix of new Set(runs.map((r) => r.queuePrefix))) await deleteKeysWithPrefix(REDIS_URL, prefix);
 }
 
 async function load(target: RunningApi, path: string, seconds: number) {
@@ -135,6 +140,6 @@ export async function requestOverheadSuite(rounds: number, seconds: number, peer
     console.log(`\nLoopback peers received: ${peers.counts.exportCalls} OTLP Export calls (${peers.counts.exportBytes} bytes), ${peers.counts.sentryRequests} Sentry requests.`);
   } finally {
     await Promise.all(running.map((r) => r.api.stop()));
-    await dropSchemas(running.map((r) => r.schema)).catch(() => undefined);
+    await cleanUp(running).catch((error: unknown) => console.error('bench clean-up failed:', error));
   }
 }

@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { alternate, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { freePort, startService, type ServiceProcess } from '../service-process';
-import { dropSchemas, startApiFor, tracingPresent } from './request-overhead';
+import { cleanUp, startApiFor, tracingPresent } from './request-overhead';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -29,12 +29,12 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   const tag = `w${Date.now().toString(36)}`;
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
-  const started: { schema: string; stop: () => Promise<void> }[] = [];
+  const started: { schema: string; queuePrefix: string; stop: () => Promise<void> }[] = [];
   try {
     const targets: { level: string; port: number; workflowId: string; schema: string; worker: ServiceProcess }[] = [];
     for (const level of levels) {
       const api = await startApiFor(level, peers, tag);
-      started.push({ schema: api.schema, stop: () => api.api.stop() });
+      started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => api.api.stop() });
       const healthPort = await freePort();
       const worker = await startService(
         'worker',
@@ -42,7 +42,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
           DATABASE_URL,
           REDIS_URL,
           DATABASE_SCHEMA: api.schema,
-          QUEUE_PREFIX: `gorax-bench-${tag}-${level}`,
+          QUEUE_PREFIX: api.queuePrefix,
           LISTEN_HOST: '127.0.0.1',
           WORKER_HEALTH_PORT: String(healthPort),
           METRICS_PORT: String(await freePort()),
@@ -51,7 +51,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
         },
         healthPort,
       );
-      started.push({ schema: api.schema, stop: () => worker.stop() });
+      started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => worker.stop() });
       targets.push({ level, port: api.port, workflowId: api.workflowId, schema: api.schema, worker });
     }
 
@@ -92,6 +92,6 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   } finally {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await db.end();
-    await dropSchemas([...new Set(started.map((s) => s.schema))]).catch(() => undefined);
+    await cleanUp(started).catch((error: unknown) => console.error('bench clean-up failed:', error));
   }
 }
