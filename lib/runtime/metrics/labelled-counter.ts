@@ -14,6 +14,10 @@ export class CounterSeries {
     }
     this.value += amount;
   }
+
+  reset(): void {
+    this.value = 0;
+  }
 }
 
 export class LabelledCounter extends LabelledMetric<CounterSeries> {

@@ -34,6 +34,14 @@ export class HistogramSeries {
     if (exemplarLabels !== undefined) this.keepExemplar(slot, value, exemplarLabels);
   }
 
+  /** Back to no observation: counts, sum and count 0, no exemplar. */
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+    this.exemplars = undefined;
+  }
+
   private keepExemplar(slot: number, value: number, labels: Readonly<Record<string, string>>): void {
     if (Object.keys(labels).length === 0) return;
     assertExemplarSize(labels);

@@ -1,7 +1,8 @@
 /**
  * What our own counter and histogram collectors share: the catalog's name,
  * help and label names, a map from label values to a series, and the shape
- * prom-client's Registry reads (`get`, `getForPromString`, `reset`), so they
+ * prom-client's Registry reads (`get`, `getForPromString`, `reset`; `remove`
+ * as on prom-client's metrics), so they
  * register on any prom-client Registry. CatalogRegistry additionally has
  * them write their exposition straight into its buffer (`writeExposition`),
  * the fast path.
@@ -23,7 +24,12 @@ export interface SeriesLabels {
   readonly object: Readonly<Record<string, string>>;
 }
 
-export abstract class LabelledMetric<S> {
+/** A series that can go back to its initial state in place. */
+export interface ResettableSeries {
+  reset(): void;
+}
+
+export abstract class LabelledMetric<S extends ResettableSeries> {
   readonly aggregator = 'sum';
   protected readonly series = new Map<string, S>();
 
@@ -40,6 +46,30 @@ export abstract class LabelledMetric<S> {
 
   /** The series for these label values (every label name, no other), created on first use. */
   labels(labels: Readonly<Record<string, string>>): S {
+    const key = this.keyOf(labels);
+    const found = this.series.get(key);
+    if (found !== undefined) return found;
+    const names = this.labelNames;
+    const values = names.map((name) => labels[name]!);
+    const object: Record<string, string> = {};
+    for (const name of names) object[name] = labels[name]!;
+    const created = this.createSeries({ values, text: formatLabelPairs(names, values), object });
+    this.series.set(key, created);
+    return created;
+  }
+
+  /**
+   * Drops the series for these label values from the exposition; true when
+   * there was one. A later labels() call with the same values creates a
+   * fresh series (a counter from 0), so whoever cached the old series must
+   * forget it too: it would keep counting unseen.
+   */
+  remove(labels: Readonly<Record<string, string>>): boolean {
+    return this.series.delete(this.keyOf(labels));
+  }
+
+  /** The map key of these label values; throws on a missing, non-string or unknown label. */
+  private keyOf(labels: Readonly<Record<string, string>>): string {
     const names = this.labelNames;
     let key = '';
     for (let i = 0; i < names.length; i++) {
@@ -53,14 +83,7 @@ export abstract class LabelledMetric<S> {
       const unknown = Object.keys(labels).filter((name) => !names.includes(name));
       throw new Error(`metric ${this.name}: unknown label ${unknown.join(', ')}`);
     }
-    const found = this.series.get(key);
-    if (found !== undefined) return found;
-    const values = names.map((name) => labels[name]!);
-    const object: Record<string, string> = {};
-    for (const name of names) object[name] = labels[name]!;
-    const created = this.createSeries({ values, text: formatLabelPairs(names, values), object });
-    this.series.set(key, created);
-    return created;
+    return key;
   }
 
   /** How many label combinations this metric holds. */
@@ -68,9 +91,14 @@ export abstract class LabelledMetric<S> {
     return this.series.size;
   }
 
+  /**
+   * Zeroes every series in place (prom-client's Registry.resetMetrics()
+   * calls this). The series are kept, unlike prom-client's reset, which drops
+   * labelled children: HttpMetrics and WorkflowMetrics cache series objects,
+   * and a dropped one would go on counting without ever being exported.
+   */
   reset(): void {
-    this.series.clear();
-    this.seedUnlabelledSeries();
+    for (const series of this.series.values()) series.reset();
   }
 
   /** The metric's exposition, as prom-client's Registry would write it (no trailing newline). */

@@ -28,4 +28,19 @@ describe('HttpMetrics', () => {
       { name: 'gorax_http_requests_total', labels: { method: 'GET', path: UNMATCHED_ROUTE, status: '404' }, value: 2 },
     ]);
   });
+
+  it('keeps exporting its cached series after Registry.resetMetrics(), from 0', async () => {
+    const registry = new Registry();
+    const metrics = new HttpMetrics(registry);
+    metrics.record('GET', '/api/v1/workflows/:id', 200, 0.02);
+    metrics.record('GET', '/api/v1/workflows/:id', 200, 0.02);
+    registry.resetMetrics();
+    metrics.record('GET', '/api/v1/workflows/:id', 200, 0.3);
+    const samples = parseMetrics(await registry.metrics());
+    const labels = { method: 'GET', path: '/api/v1/workflows/:id' };
+    expect(valueOf(samples, 'gorax_http_requests_total', { ...labels, status: '200' })).toBe(1);
+    expect(valueOf(samples, 'gorax_http_request_duration_seconds_count', labels)).toBe(1);
+    expect(valueOf(samples, 'gorax_http_request_duration_seconds_sum', labels)).toBe(0.3);
+    expect(valueOf(samples, 'gorax_http_request_duration_seconds_bucket', { ...labels, le: '0.025' })).toBe(0);
+  });
 });

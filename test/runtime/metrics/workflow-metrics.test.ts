@@ -97,4 +97,24 @@ describe('WorkflowMetrics', () => {
     metrics.executionEnded();
     expect(valueOf(parseMetrics(await registry.metrics()), 'gorax_workflow_executions_in_progress')).toBe(1);
   });
+
+  it('keeps exporting its cached series after Registry.resetMetrics(), from 0', async () => {
+    const registry = new CatalogRegistry();
+    const metrics = new WorkflowMetrics(registry, 10);
+    metrics.recordStep('acme', id(1), 'action:http', 'completed', 0.2);
+    metrics.recordExecution('acme', id(1), 'completed', 0.3);
+    metrics.recordExecution('acme', id(1), 'failed', 0.3);
+    registry.resetMetrics();
+    metrics.recordStep('acme', id(1), 'action:http', 'failed', 0.4);
+    metrics.recordExecution('acme', id(1), 'failed', 0.5);
+    const samples = parseMetrics(await registry.metrics());
+    const pair = { tenant_id: 'acme', workflow_id: id(1) };
+    expect(valueOf(samples, 'gorax_workflow_executions_total', { ...pair, status: 'completed' })).toBe(0);
+    expect(valueOf(samples, 'gorax_workflow_executions_total', { ...pair, status: 'failed' })).toBe(1);
+    expect(valueOf(samples, 'gorax_workflow_execution_duration_seconds_count', pair)).toBe(1);
+    expect(valueOf(samples, 'gorax_workflow_execution_duration_seconds_sum', pair)).toBe(0.5);
+    expect(valueOf(samples, 'gorax_step_executions_total', { ...pair, step_type: 'action:http', status: 'completed' })).toBe(0);
+    expect(valueOf(samples, 'gorax_step_executions_total', { ...pair, step_type: 'action:http', status: 'failed' })).toBe(1);
+    expect(valueOf(samples, 'gorax_step_execution_duration_seconds_count', { ...pair, step_type: 'action:http' })).toBe(1);
+  });
 });
