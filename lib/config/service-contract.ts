@@ -75,6 +75,7 @@ export const ENV_VARS = [
   { name: 'WORKER_LOCK_DURATION_MS', default: '30000', description: 'BullMQ job lock duration: how long a silent (killed) worker keeps its jobs.', secret: false, services: ['worker'] },
   { name: 'WORKER_STALLED_INTERVAL_MS', default: '30000', description: 'How often the worker looks for jobs whose worker died and takes them back.', secret: false, services: ['worker'] },
   { name: 'METRICS_MAX_WORKFLOW_SERIES', default: '5000', description: 'Distinct tenant/workflow label pairs per process before new ones are recorded as __overflow__ (counted by gorax_metrics_cardinality_overflow_total).', secret: false, services: ['worker'] },
+  { name: 'METRICS_WORKFLOW_SERIES_IDLE_SECONDS', default: '3600', description: 'Seconds without a recording after which a tenant/workflow pair and its step series leave the exposition and free their place under METRICS_MAX_WORKFLOW_SERIES; swept every such period, so a pair goes one to two periods after its last recording (60 to 604800).', secret: false, services: ['worker'] },
   { name: 'SHUTDOWN_DELAY_MS', default: '0', description: 'After SIGTERM, how long readiness answers 503 before the API stops accepting requests.', secret: false, services: both },
   { name: 'SHUTDOWN_TIMEOUT_MS', default: '25000', description: 'Grace period for draining on SIGTERM; past it the process exits 1.', secret: false, services: both },
   { name: 'GIT_REVISION', default: 'unknown', description: 'Source revision reported by gorax_build_info.', secret: false, services: both },

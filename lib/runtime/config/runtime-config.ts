@@ -39,7 +39,12 @@ export interface RuntimeConfig {
   readonly workerStalledIntervalMs: number;
   readonly httpActionAllowPrivate: boolean;
   readonly apiBodyLimitBytes: number;
-  readonly metrics: { readonly enabled: boolean; readonly port: number; readonly workflowSeriesLimit: number };
+  readonly metrics: {
+    readonly enabled: boolean;
+    readonly port: number;
+    readonly workflowSeriesLimit: number;
+    readonly workflowSeriesIdleSeconds: number;
+  };
   readonly tracing: { readonly enabled: boolean; readonly endpoint: string; readonly sampleRate: number; readonly serviceName: string };
   readonly sentry: {
     readonly enabled: boolean;
@@ -145,6 +150,10 @@ const VARIABLE_SCHEMAS = {
   WORKER_LOCK_DURATION_MS: millis(500, 3_600_000),
   WORKER_STALLED_INTERVAL_MS: millis(500, 3_600_000),
   METRICS_MAX_WORKFLOW_SERIES: integer(1, 1_000_000),
+  // At least 60 s: four scrapes at the 15 s interval see a pair's last values before it goes, and workflows
+  // run every few minutes keep their series instead of churning new ones. At most a week: longer idle pairs
+  // are better left to a restart, and the sweep interval stays far below Node's 24.8-day timer limit.
+  METRICS_WORKFLOW_SERIES_IDLE_SECONDS: integer(60, 604_800),
   SHUTDOWN_DELAY_MS: millis(0, 600_000),
   SHUTDOWN_TIMEOUT_MS: millis(100, 3_600_000),
   GIT_REVISION: pattern(/^[A-Za-z0-9._-]{1,64}$/, 'accepts 1 to 64 letters, digits, _ . or -'),
@@ -242,7 +251,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, service?: 'api'
     workerStalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
     httpActionAllowPrivate: v.HTTP_ACTION_ALLOW_PRIVATE,
     apiBodyLimitBytes: v.API_BODY_LIMIT_BYTES,
-    metrics: { enabled: v.METRICS_ENABLED, port: v.METRICS_PORT, workflowSeriesLimit: v.METRICS_MAX_WORKFLOW_SERIES },
+    metrics: {
+      enabled: v.METRICS_ENABLED,
+      port: v.METRICS_PORT,
+      workflowSeriesLimit: v.METRICS_MAX_WORKFLOW_SERIES,
+      workflowSeriesIdleSeconds: v.METRICS_WORKFLOW_SERIES_IDLE_SECONDS,
+    },
     tracing: {
       enabled: v.TRACING_ENABLED,
       endpoint: v.TRACING_ENDPOINT,

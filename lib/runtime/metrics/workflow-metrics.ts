@@ -5,6 +5,14 @@
  * are recorded as __overflow__, so a tenant creating workflows in a loop
  * cannot explode the series count. gorax_metrics_cardinality_overflow_total
  * counts every recording the guard redirected.
+ *
+ * Idle pairs are forgotten (METRICS_WORKFLOW_SERIES_IDLE_SECONDS), so a
+ * long-running worker makes room for new workflows instead of overflowing
+ * forever once it has seen the limit's worth of pairs over its lifetime.
+ * Recording reads no clock: each pair keeps the sweep generation it was last
+ * used in, and sweepIdlePairs(), run every idle period, evicts the pairs not
+ * used since the previous sweep. A pair is therefore evicted between one and
+ * two idle periods after its last recording.
  */
 import type { Registry } from 'prom-client';
 import { OVERFLOW_LABEL_VALUE } from '../../catalog/labels';
@@ -21,6 +29,9 @@ import { registerCatalogMetric } from './catalog-registry';
 import { assertLabelValues, labelValueAllowed } from './label-values';
 
 export type Outcome = 'completed' | 'failed';
+
+/** The longest delay Node's timers take. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Exemplar labels (OpenMetrics), e.g. { trace_id }; kept per histogram bucket. */
 export type ExemplarLabels = Readonly<Record<string, string>>;
@@ -47,6 +58,13 @@ interface WorkflowSeries {
   readonly steps: Map<string, StepSeries>;
   /** True for the shared __overflow__ series. */
   readonly overflow: boolean;
+  /** The sweep generation of the last recording: one integer write per recording, no clock read. */
+  lastUsed: number;
+}
+
+/** The running idle sweep; stop() clears its interval. */
+export interface IdleSweep {
+  stop(): void;
 }
 
 export class WorkflowMetrics {
@@ -60,6 +78,8 @@ export class WorkflowMetrics {
   private readonly series = new Map<string, Map<string, WorkflowSeries>>();
   private pairs = 0;
   private overflow: WorkflowSeries | undefined;
+  /** Advanced by each sweep; a pair whose lastUsed is older was not used since the previous sweep. */
+  private generation = 0;
 
   constructor(
     registry: Registry,
@@ -88,6 +108,7 @@ export class WorkflowMetrics {
 
   recordExecution(tenantId: string, workflowId: string, outcome: Outcome, seconds: number, exemplar?: ExemplarLabels): void {
     const series = this.workflowSeries(tenantId, workflowId);
+    series.lastUsed = this.generation;
     if (series.overflow) this.overflowCount.inc();
     (outcome === 'completed' ? series.completed : series.failed).inc();
     series.duration.observe(seconds, exemplar);
@@ -95,6 +116,7 @@ export class WorkflowMetrics {
 
   recordStep(tenantId: string, workflowId: string, stepType: StepType, outcome: Outcome, seconds: number): void {
     const workflow = this.workflowSeries(tenantId, workflowId);
+    workflow.lastUsed = this.generation;
     if (workflow.overflow) this.overflowCount.inc();
     let step = workflow.steps.get(stepType);
     if (step === undefined) {
@@ -103,6 +125,53 @@ export class WorkflowMetrics {
     }
     (outcome === 'completed' ? step.completed : step.failed).inc();
     step.duration.observe(seconds);
+  }
+
+  /**
+   * Evicts every pair not recorded since the previous sweep, with its step
+   * series, from the exposition and from the count against the limit, then
+   * starts a new generation. Returns how many pairs it evicted. The
+   * __overflow__ series is never evicted.
+   *
+   * Safe for Prometheus: an evicted series is no longer exported, so the
+   * next scrape marks it stale and its history stays stored. Recorded again,
+   * the pair gets fresh series, counters from 0, which rate() and increase()
+   * read as a counter reset when they see the old and the new samples in one
+   * range. One blind spot: if the new counter has already reached the old
+   * value at its first scrape, no reset is seen and that range undercounts by
+   * the old value; that takes as many recordings within one scrape interval
+   * as the pair made before it went idle, so only small counters are exposed.
+   */
+  sweepIdlePairs(): number {
+    const current = this.generation;
+    let evicted = 0;
+    for (const [tenantId, workflows] of this.series) {
+      for (const [workflowId, series] of workflows) {
+        if (series.lastUsed >= current) continue;
+        this.removeWorkflowSeries(series);
+        workflows.delete(workflowId);
+        evicted++;
+      }
+      if (workflows.size === 0) this.series.delete(tenantId);
+    }
+    this.pairs -= evicted;
+    this.generation++;
+    return evicted;
+  }
+
+  /**
+   * Runs sweepIdlePairs() every `idleSeconds`, on an unref'd interval (it
+   * never keeps the process alive); the worker stops it on close.
+   */
+  startIdleSweep(idleSeconds: number): IdleSweep {
+    const intervalMs = idleSeconds * 1000;
+    // Node runs an interval above 2^31-1 ms every 1 ms instead, which would evict every pair at once.
+    if (!(intervalMs >= 1 && intervalMs <= MAX_TIMER_MS)) {
+      throw new RangeError(`idle sweep period must be from 0.001 to ${MAX_TIMER_MS / 1000} seconds; got ${idleSeconds}`);
+    }
+    const timer = setInterval(() => this.sweepIdlePairs(), intervalMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   private workflowSeries(tenantId: string, workflowId: string): WorkflowSeries {
@@ -147,7 +216,22 @@ export class WorkflowMetrics {
       duration: this.executionDuration.labels(ids),
       steps: new Map(),
       overflow,
+      lastUsed: this.generation,
     };
+  }
+
+  /** Drops a pair's workflow and step series from the exposition (the caller drops it from the cache). */
+  private removeWorkflowSeries(workflow: WorkflowSeries): void {
+    const ids = { tenant_id: workflow.tenantId, workflow_id: workflow.workflowId };
+    this.executions.remove({ ...ids, status: 'completed' });
+    this.executions.remove({ ...ids, status: 'failed' });
+    this.executionDuration.remove(ids);
+    for (const stepType of workflow.steps.keys()) {
+      const labels = { ...ids, step_type: stepType };
+      this.steps.remove({ ...labels, status: 'completed' });
+      this.steps.remove({ ...labels, status: 'failed' });
+      this.stepDuration.remove(labels);
+    }
   }
 
   private createStepSeries(workflow: WorkflowSeries, stepType: StepType): StepSeries {

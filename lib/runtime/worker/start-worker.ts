@@ -21,7 +21,7 @@ import { registerBuildInfo } from '../metrics/build-info-metric';
 import { createProcessRegistry } from '../metrics/catalog-registry';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { WorkerSlotsMetric } from '../metrics/worker-slots-metric';
-import { WorkflowMetrics } from '../metrics/workflow-metrics';
+import { type IdleSweep, WorkflowMetrics } from '../metrics/workflow-metrics';
 import { ExecutionQueue } from '../queue/execution-queue';
 import { createDatabasePool } from '../storage/database-pool';
 import { ExecutionRepository } from '../storage/execution-repository';
@@ -46,6 +46,7 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
   const registry = config.metrics.enabled ? createProcessRegistry() : undefined;
   if (registry) registerBuildInfo(registry, 'worker', config.gitRevision);
   const workflowMetrics = registry ? new WorkflowMetrics(registry, config.metrics.workflowSeriesLimit) : undefined;
+  let idleSweep: IdleSweep | undefined;
   const slots = registry ? new WorkerSlotsMetric(registry) : undefined;
 
   const pool = createDatabasePool({
@@ -105,6 +106,8 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
     });
     await worker.start();
     sweeper.start();
+    // Forgets idle tenant/workflow pairs, so a long-running worker keeps room under the limit for new ones.
+    idleSweep = workflowMetrics?.startIdleSweep(config.metrics.workflowSeriesIdleSeconds);
     health.markStarted();
     health.startBackgroundChecks();
     logger.info({ concurrency: config.workerConcurrency, queue: config.queueName }, 'worker started');
@@ -120,6 +123,7 @@ export async function startWorker(config: RuntimeConfig, options: StartOptions =
       // Stops taking jobs and lets the running executions finish.
       await worker?.close();
       await sweeper.stop();
+      idleSweep?.stop();
       await health.stop();
       await steps.close();
       await queue.close();

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
       HEALTH_MEMORY_LIMIT_BYTES: '536870912',
       HTTP_ACTION_ALLOW_PRIVATE: 'true',
     });
-    expect(config.metrics).toEqual({ enabled: false, port: 9191, workflowSeriesLimit: 5000 });
+    expect(config.metrics).toEqual({ enabled: false, port: 9191, workflowSeriesLimit: 5000, workflowSeriesIdleSeconds: 3600 });
     expect(config.tracing.sampleRate).toBe(0.25);
     expect(config.sentry).toMatchObject({ enabled: true, dsn: 'https://key@sentry.example.com/42' });
     expect(config.workerConcurrency).toBe(3);
@@ -64,6 +64,10 @@ describe('loadConfig', () => {
     [{ METRICS_ENABLED: 'yes' }, 'METRICS_ENABLED="yes": accepts true or false'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud": accepts one of fatal, error, warn, info, debug, trace, silent'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY="0": accepts an integer from 1 to 1000'],
+    [{ METRICS_MAX_WORKFLOW_SERIES: '0' }, 'METRICS_MAX_WORKFLOW_SERIES="0": accepts an integer from 1 to 1000000'],
+    [{ METRICS_WORKFLOW_SERIES_IDLE_SECONDS: '59' }, 'METRICS_WORKFLOW_SERIES_IDLE_SECONDS="59": accepts an integer from 60 to 604800'],
+    [{ METRICS_WORKFLOW_SERIES_IDLE_SECONDS: '604801' }, 'METRICS_WORKFLOW_SERIES_IDLE_SECONDS="604801": accepts an integer from 60 to 604800'],
+    [{ METRICS_WORKFLOW_SERIES_IDLE_SECONDS: '1h' }, 'METRICS_WORKFLOW_SERIES_IDLE_SECONDS="1h": accepts an integer from 60 to 604800'],
     [{ DATABASE_SCHEMA: 'Robert"); DROP' }, 'DATABASE_SCHEMA='],
     [{ DATABASE_URL: undefined }, 'DATABASE_URL: is required; accepts a PostgreSQL URL'],
     [{ REDIS_URL: 'http://redis:6379' }, 'REDIS_URL: accepts a Redis URL (redis:// or rediss://)'],
@@ -96,6 +100,14 @@ describe('loadConfig', () => {
     ['worker', { PORT: '9090', WORKER_HEALTH_PORT: '8081' }],
   ] as const)('for the %s, accepts %j: port 0 (free port), a disabled metrics server, or another process\'s port', (service, ports) => {
     expect(() => loadConfig({ ...REQUIRED, ...ports }, service)).not.toThrow();
+  });
+
+  it('reads the cardinality guard settings at the edges of their ranges', () => {
+    expect(loadConfig({ ...REQUIRED, METRICS_MAX_WORKFLOW_SERIES: '250', METRICS_WORKFLOW_SERIES_IDLE_SECONDS: '60' }).metrics).toMatchObject({
+      workflowSeriesLimit: 250,
+      workflowSeriesIdleSeconds: 60,
+    });
+    expect(loadConfig({ ...REQUIRED, METRICS_WORKFLOW_SERIES_IDLE_SECONDS: '604800' }).metrics.workflowSeriesIdleSeconds).toBe(604_800);
   });
 
   it('lists every bad variable at once', () => {
