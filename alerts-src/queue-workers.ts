@@ -77,7 +77,7 @@ export const queueWorkerRules: RuleGroupDefinition = {
       severity: 'warning',
       summary: 'Workflow metrics are being recorded under __overflow__.',
       description:
-        '{{ $value }} workflow and step recordings in {{ $labels.job }} went to tenant_id/workflow_id="__overflow__" over the last 10m; a process reached METRICS_MAX_WORKFLOW_SERIES distinct tenant/workflow pairs, so new workflows lose their per-workflow series.',
+        '{{ $value }} workflow and step recordings in {{ $labels.job }} went to tenant_id/workflow_id="__overflow__" over the last 10m; a process holds METRICS_MAX_WORKFLOW_SERIES tenant/workflow pairs, none idle long enough to be evicted (METRICS_WORKFLOW_SERIES_IDLE_SECONDS), so new workflows lose their per-workflow series.',
       dashboard: 'gorax-workers',
     },
   ],

@@ -150,7 +150,7 @@ export function workersDashboard(): GrafanaDashboard {
           }),
           timeseries({
             title: 'Cardinality guard overflows',
-            description: `Workflow and step recordings per second sent to tenant_id/workflow_id="__overflow__", per worker process, over $__rate_interval: the process reached METRICS_MAX_WORKFLOW_SERIES distinct tenant/workflow pairs. MetricsCardinalityOverflow fires when any job keeps overflowing for 15m. Totals stay right; per-workflow detail of new workflows is lost.`,
+            description: `Workflow and step recordings per second sent to tenant_id/workflow_id="__overflow__", per worker process, over $__rate_interval: the process holds METRICS_MAX_WORKFLOW_SERIES tenant/workflow pairs, all recorded within the last one to two METRICS_WORKFLOW_SERIES_IDLE_SECONDS periods (idle ones are evicted). MetricsCardinalityOverflow fires when any job keeps overflowing for 15m. Totals stay right; per-workflow detail of new workflows is lost.`,
             unit: 'ops',
             queries: [{ expr: sumBy(['instance'], rate(select(metricsCardinalityOverflowTotal, { job }), '$__rate_interval')), legend: '{{instance}}' }],
             min: 0,

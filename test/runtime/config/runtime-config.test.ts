@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       queueName: 'default',
       workerConcurrency: 10,
       httpActionAllowPrivate: false,
-      metrics: { enabled: true, port: 9090 },
+      metrics: { enabled: true, port: 9090, workflowSeriesLimit: 1000, workflowSeriesIdleSeconds: 3600 },
       tracing: { enabled: false, endpoint: 'localhost:4317', sampleRate: 1, serviceName: 'gorax' },
       sentry: { enabled: false, dsn: '', environment: 'development', sampleRate: 1 },
       queueDepthIntervalMs: 30_000,
@@ -48,7 +48,7 @@ describe('loadConfig', () => {
       HEALTH_MEMORY_LIMIT_BYTES: '536870912',
       HTTP_ACTION_ALLOW_PRIVATE: 'true',
     });
-    expect(config.metrics).toEqual({ enabled: false, port: 9191, workflowSeriesLimit: 5000, workflowSeriesIdleSeconds: 3600 });
+    expect(config.metrics).toEqual({ enabled: false, port: 9191, workflowSeriesLimit: 1000, workflowSeriesIdleSeconds: 3600 });
     expect(config.tracing.sampleRate).toBe(0.25);
     expect(config.sentry).toMatchObject({ enabled: true, dsn: 'https://key@sentry.example.com/42' });
     expect(config.workerConcurrency).toBe(3);
