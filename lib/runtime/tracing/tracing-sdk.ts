@@ -32,6 +32,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { METRICS_PATH } from '../../config/service-contract';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
+import { underRecordingSpanOnly } from './recording-parent-only';
 import { SpanScrubbingProcessor } from './span-scrubbing-processor';
 import type { TracingHandle } from './tracing-state';
 import { redactPath, redactUrl } from './url-redaction';
@@ -103,9 +104,16 @@ export function startTracing(settings: TracingSettings): TracingHandle {
         }),
       }),
       // Bound parameter values are recorded only with enhancedDatabaseReporting; it stays off.
-      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }),
+      // Client and pool methods pass straight through under an unsampled request (recording-parent-only.ts).
+      underRecordingSpanOnly(new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }), [
+        'query',
+        'connect',
+      ]),
       // The default serializer writes every EVALSHA argument, i.e. BullMQ job data: the command name only.
-      new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
+      underRecordingSpanOnly(new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }), [
+        'sendCommand',
+        'connect',
+      ]),
     ],
   });
 
