@@ -90,6 +90,8 @@ export function startTracing(settings: TracingSettings): TracingHandle {
         instrumentHooks: false,
         instrumentHandler: false,
         requestHook: (span, request) => {
+          // An unsampled request's span keeps nothing: no name or path to compute.
+          if (!span.isRecording()) return;
           // Named by route template, never the URL; @fastify/otel's url.path includes the query string.
           span.updateName(`${request.method} ${request.routeOptions.url ?? UNMATCHED_ROUTE}`);
           span.setAttribute('url.path', redactPath(request.url));
