@@ -99,23 +99,28 @@ function defaultFingerprint(tags: ErrorTags): string[] | undefined {
   return undefined;
 }
 
-/** Reports an error with its tags and the active trace id; a no-op when reporting is disabled. */
+/**
+ * Reports an error with its tags and the active trace id; a no-op when reporting is disabled.
+ *
+ * Tags, grouping and trace go in a capture context rather than withScope():
+ * withScope() runs Sentry's own AsyncLocalStorage, and once that has run,
+ * every promise and callback of the process carries a second store besides
+ * OpenTelemetry's (about a fifth more async-context cost, for good).
+ */
 export function captureError(error: unknown, tags: ErrorTags = {}, options: CaptureOptions = {}): void {
   const current = reporter;
   if (current === undefined) return;
-  const { sentry } = current;
   const ids = activeTraceIds();
-  sentry.withScope((scope) => {
-    for (const [key, value] of Object.entries(tags)) if (typeof value === 'string' && value !== '') scope.setTag(key, value.slice(0, 200));
-    const fingerprint = options.fingerprint ?? defaultFingerprint(tags);
-    if (fingerprint) scope.setFingerprint([...fingerprint]);
-    if (options.level) scope.setLevel(options.level);
-    if (ids) {
-      scope.setTag('trace_id', ids.traceId);
-      // Puts the OpenTelemetry trace id in contexts.trace, where Sentry links traces.
-      scope.setPropagationContext({ traceId: ids.traceId, parentSpanId: ids.spanId, sampleRand: Math.random() });
-    }
-    sentry.captureException(error);
+  const eventTags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags)) if (typeof value === 'string' && value !== '') eventTags[key] = value.slice(0, 200);
+  if (ids) eventTags.trace_id = ids.traceId;
+  const fingerprint = options.fingerprint ?? defaultFingerprint(tags);
+  current.sentry.captureException(error, {
+    tags: eventTags,
+    ...(fingerprint ? { fingerprint: [...fingerprint] } : {}),
+    ...(options.level ? { level: options.level } : {}),
+    // The OpenTelemetry trace in contexts.trace, where Sentry links traces (an event's own contexts.trace wins over the scope's).
+    ...(ids ? { contexts: { trace: { trace_id: ids.traceId, span_id: ids.spanId } } } : {}),
   });
 }
 

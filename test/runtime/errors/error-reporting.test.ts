@@ -4,6 +4,7 @@
  * no-ops until reporting starts, then events with the tags, the default
  * per-workflow-and-step-type fingerprint and the active trace id.
  */
+import { executionAsyncResource } from 'node:async_hooks';
 import { loadConfig } from '../../../lib/runtime/config/runtime-config';
 import { captureError, closeErrorReporting, errorKind, errorReportingEnabled, recoverAndReport, startErrorReporting } from '../../../lib/runtime/errors/error-reporting';
 import { withSpan } from '../../../lib/runtime/tracing/spans';
@@ -26,6 +27,12 @@ afterAll(async () => {
   await sentry?.close();
 });
 
+/** How many AsyncLocalStorage stores a new promise carries (Node 20 keeps one symbol per enabled store on each async resource). */
+async function asyncContextStores(): Promise<number> {
+  await null;
+  return Object.getOwnPropertySymbols(executionAsyncResource()).filter((symbol) => symbol.description === 'kResourceStore').length;
+}
+
 const config = (enabled: boolean) =>
   loadConfig({ DATABASE_URL: SHARED_DATABASE_URL, REDIS_URL: SHARED_REDIS_URL, SENTRY_ENABLED: String(enabled), SENTRY_DSN: enabled ? 'http://k@127.0.0.1:9/1' : '' });
 
@@ -40,10 +47,13 @@ it('reports with tags, the default grouping and the trace id, and rethrows', asy
   startErrorReporting({ ...config(true), sentry: { ...config(true).sentry, dsn: sentry.dsn } }, 'worker');
   expect(errorReportingEnabled()).toBe(true);
   const tags = { tenant_id: 'acme', workflow_id: 'wf-1', execution_id: 'ex-1', step_type: 'action:http' };
-  const traceId = await withSpan('work', {}, async (span) => {
+  const [traceId, storesBefore, storesAfter] = await withSpan('work', {}, async (span) => {
+    const before = await asyncContextStores();
     await expect(recoverAndReport(async () => Promise.reject(new TypeError('bad step')), tags)).rejects.toThrow('bad step');
-    return span.spanContext().traceId;
+    return [span.spanContext().traceId, before, await asyncContextStores()] as const;
   });
+  // Reporting does not switch on Sentry's own AsyncLocalStorage, which every later promise would then pay for.
+  expect(storesAfter).toBe(storesBefore);
   const [event] = await eventually(() => (sentry.events().length > 0 ? sentry.events() : undefined), { what: 'the event' });
   expect(event.fingerprint).toEqual(['workflow-failure', 'wf-1', 'action:http']);
   expect(event.tags).toMatchObject({ ...tags, service: 'gorax-worker', trace_id: traceId });
