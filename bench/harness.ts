@@ -23,13 +23,38 @@ export function machineLine(): string {
   return `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
-/** Runs each variant once per round, alternating, and returns per-variant medians of every figure. */
+/**
+ * Per-variant medians of every figure (the Map), and every round's figures.
+ * Drift on this machine moves whole rounds (every variant of a round faster
+ * or slower together), so a variant compared with its baseline round by round
+ * (`paired`) is steadier than the ratio of two medians.
+ */
+export class Results extends Map<string, Figures> {
+  constructor(readonly samples: ReadonlyMap<string, readonly Figures[]>) {
+    super();
+  }
+
+  /** variant ÷ baseline of one figure, per round: median, lowest, highest. */
+  paired(variant: string, baseline: string, figure: string): { median: number; min: number; max: number } {
+    const ours = this.samples.get(variant)!;
+    const theirs = this.samples.get(baseline)!;
+    const ratios = ours.map((round, i) => round[figure]! / theirs[i]![figure]!);
+    return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  }
+}
+
+/** `0.953× (0.91-1.02×)`: a paired ratio with its range over the rounds. */
+export function formatPaired({ median: mid, min, max }: { median: number; min: number; max: number }): string {
+  return `${mid.toFixed(3)}× (${min.toFixed(2)}-${max.toFixed(2)}×)`;
+}
+
+/** Runs each variant once per round, alternating, and returns per-variant medians of every figure with the rounds' samples. */
 export async function alternate<C>(
   variants: readonly Variant<C>[],
   rounds: number,
   context: C,
   log: (line: string) => void = () => undefined,
-): Promise<Map<string, Figures>> {
+): Promise<Results> {
   const samples = new Map<string, Figures[]>(variants.map((v) => [v.name, []]));
   for (let round = 1; round <= rounds; round++) {
     // Alternate the order too, so no variant always runs first (or right after another).
@@ -40,7 +65,7 @@ export async function alternate<C>(
       log(`  round ${round} ${variant.name}: ${Object.entries(figures).map(([k, v]) => `${k}=${format(v)}`).join(' ')}`);
     }
   }
-  const medians = new Map<string, Figures>();
+  const medians = new Results(samples);
   for (const [name, runs] of samples) {
     const keys = Object.keys(runs[0] ?? {});
     medians.set(name, Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]!))])));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
-import { alternate, heading, table, type Variant } from '../harness';
+import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { freePort, ROOT, startService, type ServiceProcess } from '../service-process';
 
@@ -136,6 +136,10 @@ export async function requestOverheadSuite(rounds: number, seconds: number, peer
         .filter(([name]) => name !== 'off')
         .map(([name, f]) => `${name} +${(f.cpuMicrosPerReq! - off.cpuMicrosPerReq!).toFixed(1)} µs CPU/req, ${((1 - f.reqPerSec! / off.reqPerSec!) * 100).toFixed(1)}% fewer req/s`);
       console.log(`\nAdded vs off: ${lines.join('; ')}.`);
+      const paired = [...medians.keys()]
+        .filter((name) => name !== 'off')
+        .map((name) => `${name}: CPU µs/req ${formatPaired(medians.paired(name, 'off', 'cpuMicrosPerReq'))}, req/s ${formatPaired(medians.paired(name, 'off', 'reqPerSec'))}`);
+      console.log(`\nPaired by round (variant ÷ off of the same round), median (lowest-highest): ${paired.join('; ')}.`);
     }
     console.log(`\nLoopback peers received: ${peers.counts.exportCalls} OTLP Export calls (${peers.counts.exportBytes} bytes), ${peers.counts.sentryRequests} Sentry requests.`);
   } finally {

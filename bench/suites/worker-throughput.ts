@@ -6,7 +6,7 @@
  * API and worker processes, schema and queue prefix; rounds alternate.
  */
 import { Client } from 'pg';
-import { alternate, heading, table, type Variant } from '../harness';
+import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { freePort, startService, type ServiceProcess } from '../service-process';
 import { cleanUp, startApiFor, tracingPresent } from './request-overhead';
@@ -88,6 +88,10 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
         { figure: 'executionsPerSec', title: 'executions/s', ratio: true },
         { figure: 'workerCpuMicrosPerExecution', title: 'worker CPU µs/execution', ratio: true },
       ]),
+    );
+    const variant = levels[1];
+    console.log(
+      `\nPaired by round (${variant} ÷ off of the same round), median (lowest-highest): executions/s ${formatPaired(medians.paired(variant, 'off', 'executionsPerSec'))}, worker CPU µs/execution ${formatPaired(medians.paired(variant, 'off', 'workerCpuMicrosPerExecution'))}.`,
     );
   } finally {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
