@@ -5,8 +5,10 @@
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth)
  * narrow a run.
  */
+import { execFileSync } from 'node:child_process';
 import { machineLine } from './harness';
 import { startLoopbackPeers } from './loopback-peers';
+import { SERVICE_NODE } from './service-process';
 import { observeSuite, recordingSuite } from './suites/observe';
 import { requestOverheadSuite } from './suites/request-overhead';
 import { scrapeSuite } from './suites/scrape';
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 3) throw new Error('BENCH_ROUNDS accepts an integer of at least 3');
   const suites = new Set((process.env.BENCH_SUITES ?? 'observe,scrape,requests,worker,synth').split(','));
-  console.log(`# Gorax benchmarks\n\n${machineLine()}; ${rounds} rounds; started ${new Date().toISOString()}`);
+  const serviceNode = SERVICE_NODE === process.execPath ? '' : `; services on Node ${execFileSync(SERVICE_NODE, ['--version'], { encoding: 'utf8' }).trim()} (BENCH_SERVICE_NODE)`;
+  console.log(`# Gorax benchmarks\n\n${machineLine()}${serviceNode}; ${rounds} rounds; started ${new Date().toISOString()}`);
   const started = Date.now();
   if (suites.has('observe')) {
     await observeSuite(Math.max(rounds, 5));

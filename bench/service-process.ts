@@ -11,6 +11,13 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
+/**
+ * The Node.js binary the services run on: BENCH_SERVICE_NODE (e.g. a Node 24
+ * from `npx -p node@24`), else the one running the benchmark. Only the
+ * services change runtime; the harness and autocannon stay where they are.
+ */
+export const SERVICE_NODE = process.env.BENCH_SERVICE_NODE || process.execPath;
+
 export { freePort } from '../test/runtime/support/free-port';
 
 export interface ServiceProcess {
@@ -21,7 +28,7 @@ export interface ServiceProcess {
 }
 
 export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'build', 'bin', `${service}.js`)], {
+  const child = spawn(SERVICE_NODE, [join(ROOT, 'build', 'bin', `${service}.js`)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
