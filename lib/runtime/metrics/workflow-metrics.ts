@@ -108,7 +108,6 @@ export class WorkflowMetrics {
 
   recordExecution(tenantId: string, workflowId: string, outcome: Outcome, seconds: number, exemplar?: ExemplarLabels): void {
     const series = this.workflowSeries(tenantId, workflowId);
-    series.lastUsed = this.generation;
     if (series.overflow) this.overflowCount.inc();
     (outcome === 'completed' ? series.completed : series.failed).inc();
     series.duration.observe(seconds, exemplar);
@@ -116,7 +115,6 @@ export class WorkflowMetrics {
 
   recordStep(tenantId: string, workflowId: string, stepType: StepType, outcome: Outcome, seconds: number): void {
     const workflow = this.workflowSeries(tenantId, workflowId);
-    workflow.lastUsed = this.generation;
     if (workflow.overflow) this.overflowCount.inc();
     let step = workflow.steps.get(stepType);
     if (step === undefined) {
@@ -174,9 +172,13 @@ export class WorkflowMetrics {
     return { stop: () => clearInterval(timer) };
   }
 
+  /** The pair's series, marked used in this generation (a new pair is created marked). */
   private workflowSeries(tenantId: string, workflowId: string): WorkflowSeries {
     const found = this.series.get(tenantId)?.get(workflowId);
-    if (found !== undefined) return found;
+    if (found !== undefined) {
+      found.lastUsed = this.generation;
+      return found;
+    }
     const valid =
       tenantId !== OVERFLOW_LABEL_VALUE &&
       workflowId !== OVERFLOW_LABEL_VALUE &&
