@@ -20,6 +20,22 @@ export const SERVICE_NODE = process.env.BENCH_SERVICE_NODE || process.execPath;
 
 export { freePort } from '../test/runtime/support/free-port';
 
+/** The shared services the benchmarked processes use (each run on its own schema and queue prefix). */
+export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** What every benchmarked API and worker is configured with, besides its ports and instrumentation. */
+export function baseServiceEnv(run: { readonly schema: string; readonly queuePrefix: string }): Record<string, string> {
+  return {
+    DATABASE_URL,
+    REDIS_URL,
+    DATABASE_SCHEMA: run.schema,
+    QUEUE_PREFIX: run.queuePrefix,
+    LISTEN_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+}
+
 export interface ServiceProcess {
   readonly child: ChildProcess;
   /** CPU time of the whole process so far, in microseconds. */

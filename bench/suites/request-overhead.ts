@@ -15,10 +15,8 @@ import { Client } from 'pg';
 import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { freePort, ROOT, startService, type ServiceProcess } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, startService, type ServiceProcess } from '../service-process';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TENANT = 'bench-tenant';
 type Level = Parameters<typeof instrumentationEnv>[0];
 
@@ -42,14 +40,9 @@ export async function startApiFor(level: Level, peers: LoopbackPeers, tag: strin
   const api = await startService(
     'api',
     {
-      DATABASE_URL,
-      REDIS_URL,
-      DATABASE_SCHEMA: schema,
-      QUEUE_PREFIX: queuePrefix,
-      LISTEN_HOST: '127.0.0.1',
+      ...baseServiceEnv({ schema, queuePrefix }),
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
-      LOG_LEVEL: 'warn',
       ...instrumentationEnv(level, peers),
     },
     port,

@@ -8,11 +8,9 @@
 import { Client } from 'pg';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { freePort, startService, type ServiceProcess } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, startService, type ServiceProcess } from '../service-process';
 import { cleanUp, startApiFor, tracingPresent } from './request-overhead';
 
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SUBMITTERS = 20;
 
 async function finishedCount(db: Client, schema: string): Promise<number> {
@@ -39,14 +37,9 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
       const worker = await startService(
         'worker',
         {
-          DATABASE_URL,
-          REDIS_URL,
-          DATABASE_SCHEMA: api.schema,
-          QUEUE_PREFIX: api.queuePrefix,
-          LISTEN_HOST: '127.0.0.1',
+          ...baseServiceEnv(api),
           WORKER_HEALTH_PORT: String(healthPort),
           METRICS_PORT: String(await freePort()),
-          LOG_LEVEL: 'warn',
           ...instrumentationEnv(level, peers),
         },
         healthPort,
