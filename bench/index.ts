@@ -6,6 +6,7 @@
  * narrow a run.
  */
 import { execFileSync } from 'node:child_process';
+import { withHarnessPinned } from './cpu-pinning';
 import { machineLine } from './harness';
 import { startLoopbackPeers } from './loopback-peers';
 import { SERVICE_NODE } from './service-process';
@@ -28,13 +29,16 @@ async function main(): Promise<void> {
   }
   if (suites.has('scrape')) await scrapeSuite(rounds);
   if (suites.has('requests') || suites.has('worker')) {
-    const peers = await startLoopbackPeers();
-    try {
-      if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), peers);
-      if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
-    } finally {
-      await peers.close();
-    }
+    // The loopback peers start on the harness core, with the load generators.
+    await withHarnessPinned(async () => {
+      const peers = await startLoopbackPeers();
+      try {
+        if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), peers);
+        if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
+      } finally {
+        await peers.close();
+      }
+    });
   }
   if (suites.has('synth')) await synthSuite(rounds);
   console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s.`);

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onCpu } from './cpu-pinning';
 
 export const ROOT = join(__dirname, '..', '..');
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
@@ -43,8 +44,10 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number): Promise<ServiceProcess> {
-  const child = spawn(SERVICE_NODE, [join(ROOT, 'build', 'bin', `${service}.js`)], {
+/** `cpu`: the core to pin the process to (cpu-pinning.ts); taskset execs node, so the pid is node's. */
+export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number, cpu?: number): Promise<ServiceProcess> {
+  const [command, args] = onCpu(cpu, SERVICE_NODE, [join(ROOT, 'build', 'bin', `${service}.js`)]);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

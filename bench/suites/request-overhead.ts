@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
+import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, startService, type ServiceProcess } from '../service-process';
@@ -33,7 +34,8 @@ export function tracingPresent(): boolean {
   return existsSync(join(ROOT, 'build', 'lib', 'runtime', 'tracing', 'tracing-sdk.js'));
 }
 
-export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string): Promise<RunningApi> {
+/** `cpu`: where the API runs (the measured core here; the harness core when the worker is measured). */
+export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string, cpu: number): Promise<RunningApi> {
   const port = await freePort();
   const schema = `gorax_bench_${tag}_${level}`;
   const queuePrefix = `gorax-bench-${tag}-${level}`;
@@ -46,6 +48,7 @@ export async function startApiFor(level: Level, peers: LoopbackPeers, tag: strin
       ...instrumentationEnv(level, peers),
     },
     port,
+    cpu,
   );
   const created = await fetch(`http://127.0.0.1:${port}/api/v1/workflows`, {
     method: 'POST',
@@ -101,12 +104,12 @@ export async function requestOverheadSuite(rounds: number, seconds: number, peer
   const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
   heading(
     'Request overhead',
-    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); medians of ${rounds} alternated rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
+    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; medians of ${rounds} alternated rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
   );
   const tag = Date.now().toString(36);
   const running: RunningApi[] = [];
   try {
-    for (const level of levels) running.push(await startApiFor(level, peers, tag));
+    for (const level of levels) running.push(await startApiFor(level, peers, tag, SERVICE_CPU));
     for (const [title, path] of [
       ['GET /api/v1/workflows/:id (PostgreSQL)', (r: RunningApi) => `/api/v1/workflows/${r.workflowId}`],
       ['GET /health/live', () => '/health/live'],

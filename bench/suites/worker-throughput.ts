@@ -6,6 +6,7 @@
  * API and worker processes, schema and queue prefix; rounds alternate.
  */
 import { Client } from 'pg';
+import { HARNESS_CPU, SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, startService, type ServiceProcess } from '../service-process';
@@ -22,7 +23,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   const levels = tracingPresent() ? (['off', 'full'] as const) : (['off', 'metrics'] as const);
   heading(
     'Worker throughput',
-    `${executions} executions of a one-step workflow (trigger:manual → action:transform) per sample, submitted by ${SUBMITTERS} concurrent clients; executions/s from the first POST until PostgreSQL holds all of them finished; default WORKER_CONCURRENCY; compiled services, LOG_LEVEL=warn; medians of ${rounds} alternated rounds. full = metrics + tracing 10% + Sentry.`,
+    `${executions} executions of a one-step workflow (trigger:manual → action:transform) per sample, submitted by ${SUBMITTERS} concurrent clients; executions/s from the first POST until PostgreSQL holds all of them finished; default WORKER_CONCURRENCY; compiled services, LOG_LEVEL=warn; the worker is the measured service and its API runs with the harness: ${pinningLine()}; medians of ${rounds} alternated rounds. full = metrics + tracing 10% + Sentry.`,
   );
   const tag = `w${Date.now().toString(36)}`;
   const db = new Client({ connectionString: DATABASE_URL });
@@ -31,7 +32,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   try {
     const targets: { level: string; port: number; workflowId: string; schema: string; worker: ServiceProcess }[] = [];
     for (const level of levels) {
-      const api = await startApiFor(level, peers, tag);
+      const api = await startApiFor(level, peers, tag, HARNESS_CPU);
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => api.api.stop() });
       const healthPort = await freePort();
       const worker = await startService(
@@ -43,6 +44,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
           ...instrumentationEnv(level, peers),
         },
         healthPort,
+        SERVICE_CPU,
       );
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => worker.stop() });
       targets.push({ level, port: api.port, workflowId: api.workflowId, schema: api.schema, worker });
@@ -72,7 +74,8 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
       return { executionsPerSec: count / seconds, workerCpuMicrosPerExecution: (target.worker.cpuMicros() - cpuBefore) / count };
     };
 
-    for (const target of targets) await runBatch(target, 100); // warm-up
+    // Warm-up, one full sample each: with 100 executions the first rounds were still getting faster (JIT).
+    for (const target of targets) await runBatch(target, executions);
     const variants: Variant[] = targets.map((target) => ({ name: target.level, run: () => runBatch(target, executions) }));
     const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
     console.log('');
