@@ -11,6 +11,7 @@ import type { HttpMetrics } from '../metrics/http-metrics';
 import type { ExecutionQueue } from '../queue/execution-queue';
 import type { ExecutionRepository } from '../storage/execution-repository';
 import type { WorkflowRepository } from '../storage/workflow-repository';
+import { registerRequestSpans } from '../tracing/request-spans';
 import { registerErrorHandling } from './plugins/error-handling';
 import { registerHttpMetrics } from './plugins/http-metrics';
 import { registerJsonBodyParser } from './plugins/json-body-parser';
@@ -30,6 +31,8 @@ export interface ApiServerDeps {
   readonly workflows: WorkflowRepository;
   readonly executions: ExecutionRepository;
   readonly queue: ExecutionQueue;
+  /** A SERVER span per request (TRACING_ENABLED); without it no request hook of tracing runs. */
+  readonly traceRequests?: boolean;
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -42,6 +45,8 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
 
+  // First, so every later hook, the body parser and the handler run in the request's span context.
+  if (deps.traceRequests) registerRequestSpans(app);
   registerJsonBodyParser(app);
   registerRequestLogging(app);
   if (deps.httpMetrics) registerHttpMetrics(app, deps.httpMetrics);

@@ -7,8 +7,8 @@
  * (enableOpenTelemetrySetup false, no tracesSampleRate) and keeps only its
  * error integrations. Its Http/NodeFetch integrations would add sentry-trace
  * and baggage headers (with a different trace id and the public key) to every
- * action:http request, and its Fastify integration collides with
- * @fastify/otel, so they are left out; W3C propagation stays ours. Events
+ * action:http request, and its Fastify integration would start spans of its
+ * own next to our request spans, so they are left out; W3C propagation stays ours. Events
  * carry the active OpenTelemetry trace id instead.
  */
 import type * as SentryModule from '@sentry/node';

@@ -6,10 +6,10 @@
  * Required only by preload.ts and only when TRACING_ENABLED=true, so a
  * disabled process loads none of these modules. pg and ioredis are patched
  * when they are required, so this must run before anything requires them.
+ * The API's request spans come from its own Fastify hooks (request-spans.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -30,8 +30,6 @@ import {
   ATTR_SERVICE_NAMESPACE,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
-import { METRICS_PATH } from '../../config/service-contract';
-import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { underRecordingSpanOnly } from './recording-parent-only';
 import { SpanScrubbingProcessor } from './span-scrubbing-processor';
 import type { TracingHandle } from './tracing-state';
@@ -47,9 +45,6 @@ export interface TracingSettings {
   readonly version: string;
   readonly environment: string;
 }
-
-/** Probes and scrapes are not traffic: no spans. Tolerates a query string. */
-const NOT_TRACED = new RegExp(`^(?:/health(?:[/?#]|$)|${METRICS_PATH}(?:[/?#]|$))`);
 
 /**
  * A scheme-less address makes the gRPC exporter use TLS; TRACING_ENDPOINT is
@@ -81,22 +76,6 @@ export function startTracing(settings: TracingSettings): TracingHandle {
   const disableInstrumentations = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new FastifyOtelInstrumentation({
-        // Hooks every Fastify() through its diagnostics channel: the servers need no plugin of their own.
-        registerOnInitialization: true,
-        ignorePaths: (route) => NOT_TRACED.test(route.url),
-        // The request span only: hook and handler spans add nothing, and are named after the plugin's source text.
-        // The handler still runs in the request span's context (the trace test checks the enqueue's parent).
-        instrumentHooks: false,
-        instrumentHandler: false,
-        requestHook: (span, request) => {
-          // An unsampled request's span keeps nothing: no name or path to compute.
-          if (!span.isRecording()) return;
-          // Named by route template, never the URL; @fastify/otel's url.path includes the query string.
-          span.updateName(`${request.method} ${request.routeOptions.url ?? UNMATCHED_ROUTE}`);
-          span.setAttribute('url.path', redactPath(request.url));
-        },
-      }),
       new UndiciInstrumentation({
         // undici records url.full with user-info and query, and url.query: replaced before the span starts.
         startSpanHook: (request) => ({

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SHARED_DATABASE_URL, SHARED_REDIS_URL } from '../support/test-environment';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const SDK_MODULE = /node_modules\/(@opentelemetry\/(sdk-|exporter-|instrumentation|resources|context-async-hooks|otlp-)|@fastify\/otel|@grpc\/)/;
+const SDK_MODULE = /node_modules\/(@opentelemetry\/(sdk-|exporter-|instrumentation|resources|context-async-hooks|otlp-)|@grpc\/)/;
 const SENTRY_MODULE = /node_modules\/@sentry\//;
 
 const PROBE = `

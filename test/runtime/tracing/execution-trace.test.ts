@@ -14,6 +14,7 @@ import { type OtlpTraceReceiver, type ReceivedSpan, startOtlpTraceReceiver, STAT
 import { DATABASE_PASSWORD, databaseUrlWithPassword, telemetryEnv } from '../support/telemetry-environment';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { chain } from '../support/workflows';
+import { REQUEST_SPANS_SCOPE } from '../../../lib/runtime/tracing/request-spans';
 
 const SECRETS = {
   bearer: 'bearer-secret-5e1f',
@@ -99,8 +100,8 @@ describe('one execution', () => {
     const publish = only(trace, (s) => s.name === 'default publish', 'publish span');
     expect(publish.kind).toBe(WIRE_KIND.producer);
     expect(parentOf(trace, publish)).toEqual(request);
-    // No per-handler or per-hook spans between them (their names would be plugin source text).
-    expect(trace.filter((s) => s.scope?.includes('fastify')).map((s) => s.name)).toEqual([request.name]);
+    // One span per request from the HTTP server, none per handler or hook.
+    expect(trace.filter((s) => s.scope === REQUEST_SPANS_SCOPE).map((s) => s.name)).toEqual([request.name]);
     expect(publish.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'messaging.destination.name': 'default', 'messaging.message.id': executionId });
 
     const process = only(trace, (s) => s.name === 'default process', 'process span');

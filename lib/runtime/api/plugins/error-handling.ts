@@ -3,19 +3,23 @@
  * Client errors say what is wrong (Fastify's own 400/413/415 included);
  * anything else is a 500 whose details stay in the log, scrubbed of secrets.
  * Every 5xx is reported to error tracking (4xx are the client's, not ours),
- * grouped per route and error type.
+ * grouped per route and error type, and marks the request's span failed.
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../../catalog/labels';
 import { captureError, errorKind } from '../../errors/error-reporting';
 import type { SecretScrubber } from '../../logging/secret-scrubber';
+import { markRequestFailed } from '../../tracing/request-spans';
 import { HttpError } from '../http-error';
 
 export function registerErrorHandling(app: FastifyInstance, scrub: SecretScrubber): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (statusCode >= 500) reportServerError(request, error);
+    if (statusCode >= 500) {
+      reportServerError(request, error);
+      markRequestFailed(request, error, scrub(error.message));
+    }
     if (statusCode >= 500 && !(error instanceof HttpError)) {
       request.log.error({ err: { message: scrub(error.message), code: (error as FastifyError).code } }, 'request failed');
       return reply.code(500).send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal error' });

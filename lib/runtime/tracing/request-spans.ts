@@ -1,0 +1,98 @@
+/**
+ * The API's SERVER span, one per request, from two Fastify hooks: onRequest
+ * starts it under the caller's W3C context and runs the rest of the request
+ * in its context (so SQL, Redis and enqueue spans are its children and log
+ * lines carry its ids); onResponse ends it with the status code.
+ *
+ * It replaced @fastify/otel, which did the same with more machinery per
+ * request (an ignore-path callback on the raw URL, RPC metadata, an
+ * attribute object built before the sampling decision, and a route-level
+ * onSend and onError hook on every route). On Node 24 that machinery was a
+ * third of what tracing added to an unsampled request (callgrind, main
+ * thread: 44k instructions against 29k; docs/performance.md).
+ *
+ * Only the OpenTelemetry API is used: the SDK, when one runs, decides
+ * sampling. An unsampled request still gets a span context (its trace id is
+ * on log lines and is what the worker's ParentBased sampler follows), but
+ * nothing is named, computed or recorded for it.
+ */
+import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UNMATCHED_ROUTE } from '../../catalog/labels';
+import { METRICS_PATH } from '../../config/service-contract';
+import { markSpanFailed } from './spans';
+import { redactPath } from './url-redaction';
+
+/** The instrumentation scope of the request spans. */
+export const REQUEST_SPANS_SCOPE = 'gorax-http-server';
+
+/** Probes and scrapes are not traffic: no spans. Matched on the raw URL, so /health/anything is left out too. */
+const NOT_TRACED = new RegExp(`^(?:/health(?:[/?#]|$)|${METRICS_PATH}(?:[/?#]|$))`);
+
+const SPAN = Symbol('gorax.requestSpan');
+const FAILED = Symbol('gorax.requestSpanFailed');
+
+interface TracedRequest {
+  [SPAN]: Span | null | undefined;
+  [FAILED]: boolean;
+}
+
+/** The fields this module decorates every request with. */
+function traced(request: FastifyRequest): TracedRequest {
+  return request as unknown as TracedRequest;
+}
+
+/** The caller's context: only parsed when the request carries W3C headers (most carry none). */
+function parentContext(headers: FastifyRequest['headers']): Context {
+  return headers.traceparent === undefined && headers.baggage === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
+}
+
+export function registerRequestSpans(app: FastifyInstance): void {
+  const tracer = trace.getTracer(REQUEST_SPANS_SCOPE);
+  // Declared up front, so every request object has the same shape (Fastify's advice for per-request fields).
+  app.decorateRequest(SPAN, null);
+  app.decorateRequest(FAILED, false);
+  // Callback hooks, not async ones: an async hook costs promises on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (NOT_TRACED.test(request.url)) return done();
+    const parent = parentContext(request.headers);
+    const span = tracer.startSpan('request', { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      // Named by route template, never the URL; the path is recorded without its query string.
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      span.updateName(`${request.method} ${route}`);
+      span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': redactPath(request.url) });
+    }
+    traced(request)[SPAN] = span;
+    otelContext.with(trace.setSpan(parent, span), done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const fields = traced(request);
+    const span = fields[SPAN];
+    if (span != null) {
+      if (span.isRecording()) {
+        span.setAttribute('http.response.status_code', reply.statusCode);
+        // A 5xx that threw was marked with its error (markRequestFailed); one that did not still is an error.
+        if (reply.statusCode >= 500 && !fields[FAILED]) span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+      fields[SPAN] = null;
+    }
+    done();
+  });
+}
+
+/**
+ * Marks the request's span failed with the error (status ERROR and an
+ * exception event). For server errors only: a 4xx is the client's, and
+ * OpenTelemetry's HTTP conventions leave a SERVER span's status unset for it.
+ * `message` is the scrubbed text to record.
+ */
+export function markRequestFailed(request: FastifyRequest, error: unknown, message: string): void {
+  const fields = traced(request);
+  // Undefined when request spans are not registered (tracing disabled), null for untraced requests.
+  const span = fields[SPAN];
+  if (!span?.isRecording()) return;
+  markSpanFailed(span, error, message);
+  fields[FAILED] = true;
+}
