@@ -2,8 +2,8 @@
  * npm run bench: every suite, each measuring its baseline and its variants in
  * the same run, alternating. Runs the compiled output (build/), which is what
  * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3)
- * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth)
- * narrow a run.
+ * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
+ * `instructions` is opt-in) narrow a run.
  */
 import { execFileSync } from 'node:child_process';
 import { withHarnessPinned } from './cpu-pinning';
@@ -11,6 +11,7 @@ import { machineLine } from './harness';
 import { startLoopbackPeers } from './loopback-peers';
 import { SERVICE_NODE } from './service-process';
 import { observeSuite, recordingSuite } from './suites/observe';
+import { instructionsSuite } from './suites/instructions';
 import { requestOverheadSuite } from './suites/request-overhead';
 import { scrapeSuite } from './suites/scrape';
 import { synthSuite } from './suites/synth';
@@ -28,13 +29,15 @@ async function main(): Promise<void> {
     await recordingSuite(Math.max(rounds, 5));
   }
   if (suites.has('scrape')) await scrapeSuite(rounds);
-  if (suites.has('requests') || suites.has('worker')) {
+  if (suites.has('requests') || suites.has('worker') || suites.has('instructions')) {
     // The loopback peers start on the harness core, with the load generators.
     await withHarnessPinned(async () => {
       const peers = await startLoopbackPeers();
       try {
         if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), peers);
         if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
+        // Opt-in: needs valgrind, about a minute per variant and round. Counts do not drift, so 2 rounds show the spread.
+        if (suites.has('instructions')) await instructionsSuite(2, peers);
       } finally {
         await peers.close();
       }

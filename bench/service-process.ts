@@ -44,9 +44,17 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** `cpu`: the core to pin the process to (cpu-pinning.ts); taskset execs node, so the pid is node's. */
-export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number, cpu?: number): Promise<ServiceProcess> {
-  const [command, args] = onCpu(cpu, SERVICE_NODE, [join(ROOT, 'build', 'bin', `${service}.js`)]);
+export interface StartOptions {
+  /** The core to pin the process to (cpu-pinning.ts); taskset execs node, so the pid is node's. */
+  readonly cpu?: number;
+  /** A command that runs node, e.g. valgrind and its options; it must keep the pid. */
+  readonly wrapper?: readonly string[];
+  readonly startupTimeoutMs?: number;
+}
+
+export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number, options: StartOptions = {}): Promise<ServiceProcess> {
+  const [node, ...wrapperArgs] = [...(options.wrapper ?? []), SERVICE_NODE];
+  const [command, args] = onCpu(options.cpu, node!, [...wrapperArgs, join(ROOT, 'build', 'bin', `${service}.js`)]);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -55,7 +63,8 @@ export async function startService(service: 'api' | 'worker', env: Record<string
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = options.startupTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${service} exited ${child.exitCode}: ${stderr}`);
     try {
@@ -64,7 +73,7 @@ export async function startService(service: 'api' | 'worker', env: Record<string
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${service} did not start in 30 s: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`${service} did not start in ${timeoutMs / 1000} s: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {

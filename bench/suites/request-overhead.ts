@@ -16,7 +16,7 @@ import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, startService, type ServiceProcess } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, type ServiceProcess, type StartOptions, startService } from '../service-process';
 
 const TENANT = 'bench-tenant';
 type Level = Parameters<typeof instrumentationEnv>[0];
@@ -34,8 +34,8 @@ export function tracingPresent(): boolean {
   return existsSync(join(ROOT, 'build', 'lib', 'runtime', 'tracing', 'tracing-sdk.js'));
 }
 
-/** `cpu`: where the API runs (the measured core here; the harness core when the worker is measured). */
-export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string, cpu: number): Promise<RunningApi> {
+/** `options.cpu`: where the API runs (the measured core here; the harness core when the worker is measured). */
+export async function startApiFor(level: Level, peers: LoopbackPeers, tag: string, options: StartOptions & { readonly env?: Record<string, string> } = {}): Promise<RunningApi> {
   const port = await freePort();
   const schema = `gorax_bench_${tag}_${level}`;
   const queuePrefix = `gorax-bench-${tag}-${level}`;
@@ -46,9 +46,10 @@ export async function startApiFor(level: Level, peers: LoopbackPeers, tag: strin
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
       ...instrumentationEnv(level, peers),
+      ...options.env,
     },
     port,
-    cpu,
+    options,
   );
   const created = await fetch(`http://127.0.0.1:${port}/api/v1/workflows`, {
     method: 'POST',
@@ -109,7 +110,7 @@ export async function requestOverheadSuite(rounds: number, seconds: number, peer
   const tag = Date.now().toString(36);
   const running: RunningApi[] = [];
   try {
-    for (const level of levels) running.push(await startApiFor(level, peers, tag, SERVICE_CPU));
+    for (const level of levels) running.push(await startApiFor(level, peers, tag, { cpu: SERVICE_CPU }));
     for (const [title, path] of [
       ['GET /api/v1/workflows/:id (PostgreSQL)', (r: RunningApi) => `/api/v1/workflows/${r.workflowId}`],
       ['GET /health/live', () => '/health/live'],

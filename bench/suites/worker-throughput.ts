@@ -32,7 +32,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   try {
     const targets: { level: string; port: number; workflowId: string; schema: string; worker: ServiceProcess }[] = [];
     for (const level of levels) {
-      const api = await startApiFor(level, peers, tag, HARNESS_CPU);
+      const api = await startApiFor(level, peers, tag, { cpu: HARNESS_CPU });
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => api.api.stop() });
       const healthPort = await freePort();
       const worker = await startService(
@@ -44,7 +44,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
           ...instrumentationEnv(level, peers),
         },
         healthPort,
-        SERVICE_CPU,
+        { cpu: SERVICE_CPU },
       );
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => worker.stop() });
       targets.push({ level, port: api.port, workflowId: api.workflowId, schema: api.schema, worker });
