@@ -36,10 +36,14 @@ function slowWorkflow(ms: number) {
   );
 }
 
+/**
+ * Until the step's attempt has begun: the executor marks a step running, then records the attempt, then runs it.
+ * Killing a worker between the first two (which "running" alone allowed) is a delivery that never attempted the step.
+ */
 async function waitUntilStepRunning(executionId: string, nodeId: string) {
   await eventually(async () => {
     const { body } = await acme.getExecution(executionId);
-    return body.status === 'running' && body.steps.some((s: any) => s.nodeId === nodeId && s.status === 'running');
+    return body.status === 'running' && body.steps.some((s: any) => s.nodeId === nodeId && s.status === 'running' && s.attempts >= 1);
   }, { what: `${nodeId} running in ${executionId}` });
 }
 
