@@ -18,11 +18,12 @@ export function registerErrorHandling(app: FastifyInstance, scrub: SecretScrubbe
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (statusCode >= 500) {
       reportServerError(request, error);
-      markRequestFailed(request, error, scrub(error.message));
-    }
-    if (statusCode >= 500 && !(error instanceof HttpError)) {
-      request.log.error({ err: { message: scrub(error.message), code: (error as FastifyError).code } }, 'request failed');
-      return reply.code(500).send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal error' });
+      const message = scrub(error.message);
+      markRequestFailed(request, error, message);
+      if (!(error instanceof HttpError)) {
+        request.log.error({ err: { message, code: (error as FastifyError).code } }, 'request failed');
+        return reply.code(500).send({ statusCode: 500, error: STATUS_CODES[500], message: 'internal error' });
+      }
     }
     const body: Record<string, unknown> = { statusCode, error: STATUS_CODES[statusCode], message: error.message };
     if ('code' in error && typeof error.code === 'string') body.code = error.code;
