@@ -9,21 +9,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
+import { commandRuns } from './harness';
 
 /** The core of the measured service, and the core of the harness (load generator and peers). */
 export const SERVICE_CPU = 0;
 export const HARNESS_CPU = 1;
 
-function tasksetWorks(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const PINNED = process.env.BENCH_PIN !== 'false' && cpus().length >= 2 && tasksetWorks();
+export const PINNED = process.env.BENCH_PIN !== 'false' && cpus().length >= 2 && commandRuns('taskset', ['-p', String(process.pid)]);
 
 /** The command line that runs `command args` on one core (or unchanged when not pinning). */
 export function onCpu(cpu: number | undefined, command: string, args: readonly string[]): [string, string[]] {

@@ -4,6 +4,7 @@
  * prints medians and ratios against the suite's baseline. No assertion: the
  * figures go to docs/performance.md, never into a test.
  */
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 
 export type Figures = Record<string, number>;
@@ -17,6 +18,16 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Whether `command args` runs and exits 0 here (a tool the benchmark can use is installed and allowed). */
+export function commandRuns(command: string, args: readonly string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function machineLine(): string {

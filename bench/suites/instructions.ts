@@ -23,20 +23,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { format, heading, median, table } from '../harness';
+import { alternate, commandRuns, heading, median, table } from '../harness';
 import type { LoopbackPeers } from '../loopback-peers';
 import { cleanUp, startApiFor } from './request-overhead';
 
 const WARM_UP_REQUESTS = 2000;
 const MEASURED_REQUESTS = 1000;
 
-interface Variant {
+/** An instrumentation level of the API, with what it adds to the environment. */
+interface Setup {
   readonly name: string;
   readonly level: Parameters<typeof startApiFor>[0];
   readonly env?: Record<string, string>;
 }
 
-const VARIANTS: readonly Variant[] = [
+const SETUPS: readonly Setup[] = [
   { name: 'off', level: 'off' },
   { name: 'metrics', level: 'metrics' },
   // Every request unsampled: what tracing costs a request it does not record.
@@ -44,15 +45,6 @@ const VARIANTS: readonly Variant[] = [
   // Every request sampled and exported.
   { name: 'tracing100', level: 'tracing100' },
 ];
-
-export function valgrindPresent(): boolean {
-  try {
-    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Instructions in one callgrind dump part, per thread file (`…-01` is the main thread). */
 function dumpedInstructions(dir: string, pid: number): { main: number; all: number } {
@@ -73,12 +65,12 @@ async function requests(url: string, amount: number): Promise<void> {
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 
-async function measure(variant: Variant, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
+async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
-  const api = await startApiFor(variant.level, peers, `${tag}${variant.name}`, {
+  const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
     wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/callgrind.out.%p`, '--dump-instr=no'],
     startupTimeoutMs: 300_000,
-    env: { ...variant.env, HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000' },
+    env: { ...setup.env, HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000' },
   });
   try {
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
@@ -99,28 +91,29 @@ async function measure(variant: Variant, peers: LoopbackPeers, tag: string): Pro
 export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Instructions per request',
-    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, 4 connections); thousands of instructions per request, main thread and all threads; medians of ${rounds} rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
+    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, 4 connections); thousands of instructions per request, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
   );
-  if (!valgrindPresent()) {
+  if (!commandRuns('valgrind', ['--version'])) {
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');
     return;
   }
   const tag = `i${Date.now().toString(36)}`;
-  const samples = new Map<string, { main: number[]; all: number[] }>(VARIANTS.map((v) => [v.name, { main: [], all: [] }]));
-  for (let round = 1; round <= rounds; round++) {
-    for (const variant of round % 2 === 1 ? VARIANTS : [...VARIANTS].reverse()) {
-      const counted = await measure(variant, peers, `${tag}r${round}`);
-      samples.get(variant.name)!.main.push(counted.main);
-      samples.get(variant.name)!.all.push(counted.all);
-      console.log(`  round ${round} ${variant.name}: main thread ${format(counted.main / 1000)} k, all threads ${format(counted.all / 1000)} k instructions/request`);
-    }
-  }
-  const medians = new Map<string, Record<string, number>>(
-    [...samples].map(([name, s]) => [name, { main: median(s.main) / 1000, all: median(s.all) / 1000, spread: (Math.max(...s.main) - Math.min(...s.main)) / median(s.main) }]),
-  );
+  let run = 0; // each measurement gets its own schema and queue prefix
+  const variants = SETUPS.map((setup) => ({
+    name: setup.name,
+    run: async () => {
+      const counted = await measure(setup, peers, `${tag}r${++run}`);
+      return { main: counted.main / 1000, all: counted.all / 1000 };
+    },
+  }));
+  const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
+  const spreads = [...medians.samples].map(([name, figures]) => {
+    const counts = figures.map((f) => f.main!);
+    return `${name} ${(((Math.max(...counts) - Math.min(...counts)) / median(counts)) * 100).toFixed(2)}%`;
+  });
   const t0 = medians.get('tracing0')!;
   const t100 = medians.get('tracing100')!;
-  medians.set('tracing10 (estimated)', { main: t0.main! + 0.1 * (t100.main! - t0.main!), all: t0.all! + 0.1 * (t100.all! - t0.all!), spread: Number.NaN });
+  medians.set('tracing10 (estimated)', { main: t0.main! + 0.1 * (t100.main! - t0.main!), all: t0.all! + 0.1 * (t100.all! - t0.all!) });
   console.log('');
   console.log(
     table(medians, [
@@ -128,6 +121,5 @@ export async function instructionsSuite(rounds: number, peers: LoopbackPeers): P
       { figure: 'all', title: 'all threads k instr/req', ratio: true },
     ]),
   );
-  const spreads = [...samples.keys()].map((name) => `${name} ${(medians.get(name)!.spread! * 100).toFixed(2)}%`);
   console.log(`\nSpread of the main-thread count over the rounds (highest − lowest, of the median): ${spreads.join(', ')}.`);
 }
