@@ -7,13 +7,18 @@ import { type Attributes, type Span, SpanKind, SpanStatusCode, TraceFlags, trace
 
 const TRACER_NAME = 'gorax';
 
-/** Runs fn inside a new active span; an error sets status ERROR, is recorded on the span and rethrown. */
+/**
+ * Runs fn inside a new active span; an error sets status ERROR, is recorded on the span and rethrown.
+ * Under an unsampled parent fn runs under that parent (isUnsampled).
+ */
 export function withSpan<T>(
   name: string,
   attributes: Attributes,
   fn: (span: Span) => Promise<T>,
   kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
+  const parent = trace.getActiveSpan();
+  if (parent !== undefined && isUnsampled(parent)) return fn(parent);
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind, attributes }, async (span) => {
     try {
       return await fn(span);
@@ -24,6 +29,21 @@ export function withSpan<T>(
       span.end();
     }
   });
+}
+
+/**
+ * A non-recording parent of a trace that is not sampled. ParentBased sampling
+ * never records a descendant of it, so the SDK would start a child that
+ * nothing exports, at the price of a sampler call, two ids and a new active
+ * context: about 25k instructions per span on Node 24 (callgrind), i.e. four
+ * such spans per unsampled execution at 10% sampling. withSpan runs fn under
+ * this parent instead: what is exported is the same, logs keep the trace id
+ * (with the parent's span id), and what is propagated onward (into the job,
+ * to an HTTP target) still says "not sampled". The parent is not ended here.
+ */
+function isUnsampled(parent: Span): boolean {
+  const parentContext = parent.spanContext();
+  return !parent.isRecording() && (parentContext.traceFlags & TraceFlags.SAMPLED) === 0 && trace.isSpanContextValid(parentContext);
 }
 
 /**

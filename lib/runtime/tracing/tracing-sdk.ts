@@ -65,6 +65,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
       'deployment.environment': settings.environment,
       [ATTR_SERVICE_INSTANCE_ID]: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     }),
+    // ParentBased's defaults never record a descendant of an unsampled parent; withSpan relies on it (spans.ts).
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRate) }),
     // Scrubbing first: it edits attributes before the batch processor takes the span.
     spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(new OTLPTraceExporter({ url: exporterUrl(settings.endpoint) }))],

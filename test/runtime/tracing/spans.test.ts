@@ -1,5 +1,5 @@
 /** withSpan (the seed's StartSpan) and the ids read from the active span. */
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, type Span, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { activeTraceIds, sampledTraceId, traceExemplar, withSpan } from '../../../lib/runtime/tracing/spans';
 import { type InProcessTracing, startInProcessTracing } from './in-process-provider';
 
@@ -28,10 +28,67 @@ describe('with a sampling SDK', () => {
   });
 });
 
+/** A caller's context as the worker extracts it from a job: a remote span context, sampled or not. */
+function remoteParent(sampled: boolean): { readonly traceId: string; readonly spanId: string; run<T>(fn: () => T): T } {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const spanId = '00f067aa0ba902b7';
+  const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE, isRemote: true });
+  return { traceId, spanId, run: (fn) => context.with(parent, fn) };
+}
+
+describe('under an unsampled parent (ParentBased records none of its descendants)', () => {
+  let tracing: InProcessTracing;
+  // Rate 1: only the parent's flag can keep these spans out.
+  beforeAll(() => (tracing = startInProcessTracing({ sampleRate: 1 })));
+  afterAll(() => tracing.stop());
+  beforeEach(() => tracing.exporter.reset());
+
+  it('starts no span: fn runs under the parent, and "not sampled" is what propagates onward', async () => {
+    const caller = remoteParent(false);
+    const seen = await caller.run(() =>
+      withSpan('consumer', { 'messaging.system': 'bullmq' }, async (span: Span) =>
+        withSpan('inner', {}, async (inner: Span) => {
+          const carrier: Record<string, string> = {};
+          propagation.inject(context.active(), carrier);
+          return { span: span.spanContext(), inner: inner.spanContext(), ids: activeTraceIds(), carrier };
+        }),
+      ),
+    );
+    expect(seen.span).toMatchObject({ traceId: caller.traceId, spanId: caller.spanId });
+    expect(seen.inner).toEqual(seen.span);
+    expect(seen.ids).toEqual({ traceId: caller.traceId, spanId: caller.spanId });
+    expect(seen.carrier.traceparent).toBe(`00-${caller.traceId}-${caller.spanId}-00`);
+    expect(tracing.exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('still rethrows what fn throws', async () => {
+    await expect(remoteParent(false).run(() => withSpan('failing', {}, async () => Promise.reject(new Error('no luck'))))).rejects.toThrow('no luck');
+    expect(tracing.exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('records the children of a sampled remote parent, which is not recording either', async () => {
+    const caller = remoteParent(true);
+    await caller.run(() => withSpan('consumer', {}, async () => withSpan('inner', {}, async () => undefined)));
+    const [inner, consumer] = tracing.exporter.getFinishedSpans();
+    expect(consumer!.spanContext().traceId).toBe(caller.traceId);
+    expect(consumer!.parentSpanContext?.spanId).toBe(caller.spanId);
+    expect(inner!.parentSpanContext?.spanId).toBe(consumer!.spanContext().spanId);
+  });
+});
+
 describe('with an SDK sampling nothing', () => {
   let tracing: InProcessTracing;
   beforeAll(() => (tracing = startInProcessTracing({ sampleRate: 0 })));
   afterAll(() => tracing.stop());
+
+  it('gives an unsampled root its own ids, and nested calls run under it', async () => {
+    const [outer, inner] = await withSpan('outer', {}, async () => [activeTraceIds(), await withSpan('inner', {}, async () => activeTraceIds())] as const);
+    const [nextOuter] = await withSpan('outer', {}, async () => [activeTraceIds()] as const);
+    expect(outer?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(inner).toEqual(outer);
+    expect(nextOuter?.traceId).not.toBe(outer?.traceId);
+    expect(tracing.exporter.getFinishedSpans()).toEqual([]);
+  });
 
   it('still correlates logs (valid ids) but offers no exemplar trace id', async () => {
     const [ids, sampled, exemplar] = await withSpan('unsampled', {}, async () => [activeTraceIds(), sampledTraceId(), traceExemplar()] as const);
