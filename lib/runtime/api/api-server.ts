@@ -31,8 +31,8 @@ export interface ApiServerDeps {
   readonly workflows: WorkflowRepository;
   readonly executions: ExecutionRepository;
   readonly queue: ExecutionQueue;
-  /** A SERVER span per request (TRACING_ENABLED); without it no request hook of tracing runs. */
-  readonly traceRequests?: boolean;
+  /** A SERVER span per request (TRACING_ENABLED), new traces sampled at sampleRate; without it no request hook of tracing runs. */
+  readonly traceRequests?: { readonly sampleRate: number };
 }
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
@@ -46,7 +46,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   // First, so every later hook, the body parser and the handler run in the request's span context.
-  if (deps.traceRequests) registerRequestSpans(app);
+  if (deps.traceRequests) registerRequestSpans(app, deps.traceRequests.sampleRate);
   registerJsonBodyParser(app);
   registerRequestLogging(app);
   if (deps.httpMetrics) registerHttpMetrics(app, deps.httpMetrics);

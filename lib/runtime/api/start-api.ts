@@ -91,7 +91,7 @@ export async function startApi(config: RuntimeConfig, options: StartOptions = {}
     workflows: new WorkflowRepository(pool),
     executions: new ExecutionRepository(pool),
     queue,
-    traceRequests: config.tracing.enabled,
+    traceRequests: config.tracing.enabled ? { sampleRate: config.tracing.sampleRate } : undefined,
   });
   await app.listen({ host: config.listenHost, port: config.port });
   const metricsServer = registry ? await startMetricsServer(registry, config.listenHost, config.metrics.port) : undefined;

@@ -11,16 +11,19 @@
  * third of what tracing added to an unsampled request (callgrind, main
  * thread: 44k instructions against 29k; docs/performance.md).
  *
- * Only the OpenTelemetry API is used: the SDK, when one runs, decides
- * sampling. An unsampled request still gets a span context (its trace id is
- * on log lines and is what the worker's ParentBased sampler follows), but
- * nothing is named, computed or recorded for it.
+ * Only the OpenTelemetry API is used. A request that carries a caller's
+ * context is sampled by the SDK (ParentBased); one that starts a trace is
+ * decided here before the SDK is asked (root-sampling.ts). An unsampled
+ * request still gets a span context (its trace id is on log lines and is
+ * what the worker's ParentBased sampler follows), but nothing is named,
+ * computed or recorded for it.
  */
-import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
+import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, type Tracer, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { METRICS_PATH } from '../../config/service-contract';
 import { markSpanFailed } from './spans';
+import { SAMPLED_ROOT, sampleNewTrace, unsampledRootSpan } from './root-sampling';
 import { redactPath } from './url-redaction';
 
 /** The instrumentation scope of the request spans. */
@@ -42,12 +45,22 @@ function traced(request: FastifyRequest): TracedRequest {
   return request as unknown as TracedRequest;
 }
 
-/** The caller's context: only parsed when the request carries W3C headers (most carry none). */
-function parentContext(headers: FastifyRequest['headers']): Context {
-  return headers.traceparent === undefined && headers.baggage === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, headers);
+/**
+ * The request's parent context and span. With W3C headers the caller's
+ * context is parsed and the SDK decides (ParentBased); without them (most
+ * requests) the request starts a trace, decided here (root-sampling.ts).
+ */
+function startRequestSpan(tracer: Tracer, headers: FastifyRequest['headers'], sampleRate: number): { parent: Context; span: Span } {
+  if (headers.traceparent !== undefined || headers.baggage !== undefined) {
+    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    return { parent, span: tracer.startSpan('request', { kind: SpanKind.SERVER }, parent) };
+  }
+  const span = sampleNewTrace(sampleRate) ? tracer.startSpan('request', { kind: SpanKind.SERVER }, SAMPLED_ROOT) : unsampledRootSpan();
+  return { parent: ROOT_CONTEXT, span };
 }
 
-export function registerRequestSpans(app: FastifyInstance): void {
+/** `sampleRate`: TRACING_SAMPLE_RATE, the share of new traces (requests without a sampled caller) that are recorded. */
+export function registerRequestSpans(app: FastifyInstance, sampleRate: number): void {
   const tracer = trace.getTracer(REQUEST_SPANS_SCOPE);
   // Declared up front, so every request object has the same shape (Fastify's advice for per-request fields).
   app.decorateRequest(SPAN, null);
@@ -55,8 +68,7 @@ export function registerRequestSpans(app: FastifyInstance): void {
   // Callback hooks, not async ones: an async hook costs promises on every request.
   app.addHook('onRequest', (request, _reply, done) => {
     if (NOT_TRACED.test(request.url)) return done();
-    const parent = parentContext(request.headers);
-    const span = tracer.startSpan('request', { kind: SpanKind.SERVER }, parent);
+    const { parent, span } = startRequestSpan(tracer, request.headers, sampleRate);
     if (span.isRecording()) {
       // Named by route template, never the URL; the path is recorded without its query string.
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;

@@ -17,12 +17,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_SERVICE_INSTANCE_ID,
@@ -30,6 +25,7 @@ import {
   ATTR_SERVICE_NAMESPACE,
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
+import { serviceSampler } from './caller-decided-sampler';
 import { underRecordingSpanOnly } from './recording-parent-only';
 import { SpanScrubbingProcessor } from './span-scrubbing-processor';
 import type { TracingHandle } from './tracing-state';
@@ -65,8 +61,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
       'deployment.environment': settings.environment,
       [ATTR_SERVICE_INSTANCE_ID]: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     }),
-    // ParentBased's defaults never record a descendant of an unsampled parent; withSpan relies on it (spans.ts).
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRate) }),
+    sampler: serviceSampler(settings.sampleRate),
     // Scrubbing first: it edits attributes before the batch processor takes the span.
     spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(new OTLPTraceExporter({ url: exporterUrl(settings.endpoint) }))],
   });

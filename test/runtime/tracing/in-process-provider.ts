@@ -4,7 +4,8 @@
  * in the order they end. stop() unregisters everything again.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { serviceSampler } from '../../../lib/runtime/tracing/caller-decided-sampler';
 
 export interface InProcessTracing {
   readonly exporter: InMemorySpanExporter;
@@ -14,7 +15,7 @@ export interface InProcessTracing {
 export function startInProcessTracing(options: { sampleRate?: number; before?: SpanProcessor[] } = {}): InProcessTracing {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRate ?? 1) }),
+    sampler: serviceSampler(options.sampleRate ?? 1),
     spanProcessors: [...(options.before ?? []), new SimpleSpanProcessor(exporter)],
   });
   provider.register();

@@ -6,7 +6,7 @@
  * honoured both ways. The child-process trace tests cover the same through
  * OTLP end to end.
  */
-import { type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -25,14 +25,15 @@ const SECRET = 'secret-in-an-error-message';
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN = 'b7ad6b7169203331';
 
-function buildApp(traceRequests = true): FastifyInstance {
+/** `sampleRate`: the hook's rate for new traces; undefined = request spans not registered (tracing disabled). */
+function buildApp(sampleRate: number | undefined): FastifyInstance {
   const app = Fastify();
-  if (traceRequests) registerRequestSpans(app);
+  if (sampleRate !== undefined) registerRequestSpans(app, sampleRate);
   registerErrorHandling(app, createSecretScrubber([SECRET]));
   const health = new HealthMonitor([], { timeoutMs: 100, cacheTtlMs: 0, intervalMs: 60_000, registry: undefined, logger: createLogger({ level: 'silent', service: 'api' }), scrub: (s) => s });
   health.markStarted();
   registerHealthRoutes(app, health);
-  app.get('/things/:id', async () => ({ ids: activeTraceIds(), child: await withSpan('child', {}, async (span: Span) => span.spanContext().spanId) }));
+  app.get('/things/:id', async () => ({ ids: activeTraceIds(), child: await withSpan('child', {}, async (span: Span) => span.spanContext().spanId), carrier: injected() }));
   app.get('/boom', async () => {
     throw new Error(`database said no to ${SECRET}`);
   });
@@ -44,6 +45,13 @@ function buildApp(traceRequests = true): FastifyInstance {
     throw new HttpError(503, 'try again later');
   });
   return app;
+}
+
+/** What the enqueue would write into a job (queue-trace-context.ts). */
+function injected(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
 }
 
 /** A real HTTP request to the listening app (Fastify's inject() cannot load its cookie module under Jest). */
@@ -64,7 +72,7 @@ describe('sampled (rate 1)', () => {
 
   beforeAll(async () => {
     tracing = startInProcessTracing({ sampleRate: 1 });
-    app = buildApp();
+    app = buildApp(1);
     await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -146,7 +154,7 @@ describe('unsampled (rate 0)', () => {
 
   beforeAll(async () => {
     tracing = startInProcessTracing({ sampleRate: 0 });
-    app = buildApp();
+    app = buildApp(0);
     await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -155,12 +163,16 @@ describe('unsampled (rate 0)', () => {
   });
 
   it('records no span but still gives the request a trace id of its own, for log correlation and the worker', async () => {
-    const first = (await get(app, '/things/1')).json() as { ids?: { traceId: string } };
-    const second = (await get(app, '/things/2')).json() as { ids?: { traceId: string } };
+    type Body = { ids?: { traceId: string; spanId: string }; child: string; carrier: Record<string, string> };
+    const first = (await get(app, '/things/1')).json() as Body;
+    const second = (await get(app, '/things/2')).json() as Body;
     expect(tracing.exporter.getFinishedSpans()).toEqual([]);
     expect(first.ids?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(second.ids?.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(first.ids!.traceId).not.toBe(second.ids!.traceId);
+    // What the job carries to the worker: this trace, "not sampled", so its ParentBased sampler drops the execution.
+    expect(first.carrier.traceparent).toBe(`00-${first.ids!.traceId}-${first.ids!.spanId}-00`);
+    expect(first.child).toBe(first.ids!.spanId);
   });
 
   it('still marks nothing and throws nothing when an unsampled request fails', async () => {
@@ -169,11 +181,48 @@ describe('unsampled (rate 0)', () => {
   });
 });
 
+describe('the decision for a new trace is taken once, by the request hook', () => {
+  let tracing: InProcessTracing | undefined;
+  let app: FastifyInstance | undefined;
+
+  async function start(sdkRate: number, hookRate: number): Promise<FastifyInstance> {
+    tracing = startInProcessTracing({ sampleRate: sdkRate });
+    app = buildApp(hookRate);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    return app;
+  }
+  afterEach(async () => {
+    await app?.close();
+    await tracing?.stop();
+  });
+
+  it('records a request the hook sampled even where the SDK\'s own ratio would keep nothing', async () => {
+    const served = await start(0, 1);
+    const body = (await get(served, '/things/7')).json() as { ids: { traceId: string }; carrier: Record<string, string> };
+    const [server] = serverSpans(tracing!);
+    expect(server!.name).toBe('GET /things/:id');
+    expect(server!.spanContext().traceId).toBe(body.ids.traceId);
+    // Its children follow it (ParentBased) and the job would carry "sampled".
+    expect(tracing!.exporter.getFinishedSpans().map((s) => s.name)).toContain('child');
+    expect(body.carrier.traceparent).toMatch(new RegExp(`^00-${body.ids.traceId}-[0-9a-f]{16}-01$`));
+  });
+
+  it('keeps about the configured share of new traces', async () => {
+    const served = await start(1, 0.5);
+    const requests = 200;
+    for (let i = 0; i < requests; i++) await get(served, `/things/${i}`);
+    // Binomial(200, 0.5): 100 ± 7; outside 60-140 is a chance of about 1 in 10^8.
+    const sampled = serverSpans(tracing!).length;
+    expect(sampled).toBeGreaterThan(60);
+    expect(sampled).toBeLessThan(140);
+  });
+});
+
 describe('without request spans (tracing disabled)', () => {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    app = buildApp(false);
+    app = buildApp(undefined);
     await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
