@@ -4,6 +4,7 @@
  * production (public) and isolated test runs (one schema each).
  */
 import { Pool } from 'pg';
+import { traceQueries } from '../tracing/query-spans';
 
 export interface DatabasePoolOptions {
   readonly databaseUrl: string;
@@ -17,7 +18,7 @@ export function createDatabasePool(options: DatabasePoolOptions): Pool {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) {
     throw new Error(`database schema "${options.schema}" is not a lower-case SQL identifier`);
   }
-  return new Pool({
+  const pool = new Pool({
     connectionString: options.databaseUrl,
     options: `-c search_path=${options.schema}`,
     max: options.max ?? 10,
@@ -25,4 +26,6 @@ export function createDatabasePool(options: DatabasePoolOptions): Pool {
     idleTimeoutMillis: 30_000,
     application_name: 'gorax',
   });
+  // Queries under a sampled request or execution get a span each (cheap pass-through otherwise).
+  return traceQueries(pool, options.databaseUrl);
 }

@@ -1,13 +1,12 @@
 /**
- * Database and Redis client spans only under a recording (sampled) parent.
+ * Redis client spans only under a recording (sampled) parent.
  *
- * The pg and ioredis instrumentations skip a call without a parent span
+ * The ioredis instrumentation skips a call without a parent span
  * (requireParentSpan), but under an unsampled request's non-recording span
- * they still do all their work (parse the statement, bind callbacks to the
- * context, chain two extra promises, record metrics into the no-op meter) for
- * a child span that ParentBased sampling drops anyway: ~16-20 µs of CPU per
- * pool.query, i.e. most of what tracing at 10% added to a request with one
- * query. Here each patched method first asks whether the active span is
+ * it still does all its work (serialise the statement, bind callbacks to the
+ * context, chain extra promises) for a child span that ParentBased sampling
+ * drops anyway; the pg instrumentation, when we used it, cost ~16-20 µs of
+ * CPU per pool.query that way (query-spans.ts replaced it). Here each patched method first asks whether the active span is
  * recording and otherwise calls the unpatched method directly, so what is
  * exported does not change. Exported spans could only differ if a sampler
  * recorded a child of a non-recording parent; ParentBased never does.

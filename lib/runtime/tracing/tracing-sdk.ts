@@ -4,9 +4,10 @@
  * whose process attributes include the command line (where secrets can be).
  *
  * Required only by preload.ts and only when TRACING_ENABLED=true, so a
- * disabled process loads none of these modules. pg and ioredis are patched
- * when they are required, so this must run before anything requires them.
- * The API's request spans come from its own Fastify hooks (request-spans.ts).
+ * disabled process loads none of these modules. ioredis and undici are
+ * patched when they are required, so this must run before anything requires
+ * them. The API's request spans come from its own Fastify hooks
+ * (request-spans.ts), PostgreSQL query spans from the pool (query-spans.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -14,7 +15,6 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -80,12 +80,6 @@ export function startTracing(settings: TracingSettings): TracingHandle {
           'url.query': undefined,
         }),
       }),
-      // Bound parameter values are recorded only with enhancedDatabaseReporting; it stays off.
-      // Client and pool methods pass straight through under an unsampled request (recording-parent-only.ts).
-      underRecordingSpanOnly(new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }), [
-        'query',
-        'connect',
-      ]),
       // The default serializer writes every EVALSHA argument, i.e. BullMQ job data: the command name only.
       underRecordingSpanOnly(new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }), [
         'sendCommand',

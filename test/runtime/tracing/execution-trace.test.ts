@@ -15,6 +15,7 @@ import { DATABASE_PASSWORD, databaseUrlWithPassword, telemetryEnv } from '../sup
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { chain } from '../support/workflows';
 import { REQUEST_SPANS_SCOPE } from '../../../lib/runtime/tracing/request-spans';
+import { QUERY_SPANS_SCOPE } from '../../../lib/runtime/tracing/query-spans';
 
 const SECRETS = {
   bearer: 'bearer-secret-5e1f',
@@ -144,13 +145,16 @@ describe('one execution', () => {
   it('has the SQL queries (statement only) and Redis commands of both processes', async () => {
     const all = await eventually(() => {
       const spans = inTrace(receiver.spans, request.traceId);
-      return spans.some((s) => s.scope?.includes('pg') && s.resource['service.name'] === 'gorax-worker' && /UPDATE executions/.test(String(s.attributes['db.query.text'] ?? ''))) ? spans : undefined;
+      return spans.some((s) => s.scope === QUERY_SPANS_SCOPE && s.resource['service.name'] === 'gorax-worker' && /UPDATE executions/.test(String(s.attributes['db.query.text'] ?? ''))) ? spans : undefined;
     }, { what: 'the worker SQL spans' });
-    const sql = all.filter((s) => s.scope?.includes('instrumentation-pg'));
+    const sql = all.filter((s) => s.scope === QUERY_SPANS_SCOPE);
     const services = new Set(sql.map((s) => s.resource['service.name']));
     expect(services).toEqual(new Set(['gorax-api', 'gorax-worker']));
     for (const span of sql) {
-      expect(span.attributes['db.system.name'] ?? span.attributes['db.system']).toBe('postgresql');
+      expect(span.kind).toBe(WIRE_KIND.client);
+      // Named as the database conventions say: operation and table ("UPDATE executions").
+      expect(span.name).toBe(`${span.attributes['db.operation.name']} ${span.attributes['db.collection.name']}`);
+      expect(span.attributes['db.system.name']).toBe('postgresql');
       expect(String(span.attributes['db.query.text'])).toMatch(/\$1/);
       // Parameters are never recorded: neither the bound values nor the input.
       expect(JSON.stringify(span.attributes)).not.toContain(executionId);
@@ -190,7 +194,7 @@ describe('requests carrying credentials', () => {
     });
     expect(answer.status).toBe(200);
     const span = await serverSpan('GET /api/v1/workflows/:id', (s) => s.attributes['url.path'] === `/api/v1/workflows/${workflowId}`);
-    await eventually(() => inTrace(receiver.spans, span.traceId).some((s) => s.scope?.includes('instrumentation-pg')), { what: 'its SQL span' });
+    await eventually(() => inTrace(receiver.spans, span.traceId).some((s) => s.scope === QUERY_SPANS_SCOPE), { what: 'its SQL span' });
     for (const s of inTrace(receiver.spans, span.traceId)) {
       const text = JSON.stringify(s);
       for (const secret of [SECRETS.bearer, SECRETS.cookie, SECRETS.query]) expect(text).not.toContain(secret);

@@ -1,7 +1,7 @@
 /**
  * underRecordingSpanOnly: a patched method runs its instrumentation only
  * under a recording span; under an unsampled (non-recording) span or none it
- * calls the unpatched method directly. The real pg and ioredis patches are
+ * calls the unpatched method directly. The real ioredis patch is
  * exercised by the child-process trace tests (Jest's module registry
  * bypasses require-time patching); here a probe instrumentation patches a
  * plain object through the same `_wrap`.

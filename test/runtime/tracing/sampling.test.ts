@@ -12,6 +12,7 @@ import { type OtlpTraceReceiver, startOtlpTraceReceiver, WIRE_KIND } from '../su
 import { telemetryEnv } from '../support/telemetry-environment';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { chain } from '../support/workflows';
+import { QUERY_SPANS_SCOPE } from '../../../lib/runtime/tracing/query-spans';
 
 let receiver: OtlpTraceReceiver;
 let environment: TestEnvironment;
@@ -49,5 +50,5 @@ it('at rate 0 sends no span of its own, and honours an incoming sampled tracepar
   const server = receiver.spans.filter((s) => s.kind === WIRE_KIND.server);
   expect(server.map((s) => [s.name, s.parentSpanId])).toEqual([['POST /api/v1/workflows', callerSpan]]);
   // Its SQL is in the caller's trace too.
-  expect(receiver.spans.some((s) => s.scope?.includes('instrumentation-pg'))).toBe(true);
+  expect(receiver.spans.some((s) => s.scope === QUERY_SPANS_SCOPE)).toBe(true);
 });
