@@ -22,8 +22,8 @@ import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatu
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { METRICS_PATH } from '../../config/service-contract';
-import { markSpanFailed } from './spans';
 import { SAMPLED_ROOT, sampleNewTrace, unsampledRootSpan } from './root-sampling';
+import { markSpanFailed } from './spans';
 import { redactPath } from './url-redaction';
 
 /** The instrumentation scope of the request spans. */
