@@ -66,7 +66,7 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
   app.decorateRequest(SPAN, null);
   app.decorateRequest(FAILED, false);
   // Callback hooks, not async ones: an async hook costs promises on every request.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     if (NOT_TRACED.test(request.url)) return done();
     const { parent, span } = startRequestSpan(tracer, request.headers, sampleRate);
     if (span.isRecording()) {
@@ -74,6 +74,11 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       span.updateName(`${request.method} ${route}`);
       span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': redactPath(request.url) });
+      // A client that goes away before the answer gets no onResponse: end the span when the connection closes
+      // instead, or it is never exported and its children lose their parent. Sampled requests only pay for this.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) endSpan(traced(request));
+      });
     }
     traced(request)[SPAN] = span;
     otelContext.with(trace.setSpan(parent, span), done);
@@ -87,11 +92,16 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
         // A 5xx that threw was marked with its error (markRequestFailed); one that did not still is an error.
         if (reply.statusCode >= 500 && !fields[FAILED]) span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      span.end();
-      fields[SPAN] = null;
+      endSpan(fields);
     }
     done();
   });
+}
+
+/** Ends the request's span once (onResponse, or the connection closing first). */
+function endSpan(fields: TracedRequest): void {
+  fields[SPAN]?.end();
+  fields[SPAN] = null;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { context, propagation, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-node';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../../lib/catalog/labels';
@@ -19,6 +20,7 @@ import { createLogger } from '../../../lib/runtime/logging/logger';
 import { createSecretScrubber } from '../../../lib/runtime/logging/secret-scrubber';
 import { registerRequestSpans } from '../../../lib/runtime/tracing/request-spans';
 import { activeTraceIds, withSpan } from '../../../lib/runtime/tracing/spans';
+import { eventually } from '../support/eventually';
 import { type InProcessTracing, startInProcessTracing } from './in-process-provider';
 
 const SECRET = 'secret-in-an-error-message';
@@ -39,6 +41,10 @@ function buildApp(sampleRate: number | undefined): FastifyInstance {
   });
   app.get('/bad', async () => {
     throw new HttpError(400, 'the client sent nonsense');
+  });
+  app.get('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { late: true };
   });
   app.get('/unavailable', async (_request, reply) => reply.code(503).send({ statusCode: 503 }));
   app.get('/busy', async () => {
@@ -126,6 +132,20 @@ describe('sampled (rate 1)', () => {
     const [server] = serverSpans(tracing);
     expect(server!.name).toBe(`GET ${UNMATCHED_ROUTE}`);
     expect(server!.attributes).toMatchObject({ 'http.route': UNMATCHED_ROUTE, 'url.path': '/no/such/place', 'http.response.status_code': 404 });
+  });
+
+  it('still ends and exports the span of a request whose client went away before the answer', async () => {
+    const { port } = app.server.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      const client = httpRequest({ host: '127.0.0.1', port, path: '/slow' });
+      client.on('error', () => resolve());
+      client.end();
+      setTimeout(() => client.destroy(), 50);
+    });
+    const server = await eventually(() => serverSpans(tracing).find((s) => s.name === 'GET /slow'), { what: 'the abandoned request\'s span', timeoutMs: 3000 });
+    // No answer was sent, so there is no status code to record.
+    expect(server.attributes['http.response.status_code']).toBeUndefined();
+    expect(server.ended).toBe(true);
   });
 
   it('records nothing for health probes', async () => {
