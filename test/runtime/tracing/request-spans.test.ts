@@ -68,6 +68,19 @@ async function get(app: FastifyInstance, url: string, headers: Record<string, st
   return { statusCode: response.status, body, json: () => JSON.parse(body) };
 }
 
+/** A listening app with request spans deciding new traces at `hookRate`, under an in-process SDK whose own ratio is `sdkRate`. */
+async function serve(sdkRate: number, hookRate: number): Promise<{ tracing: InProcessTracing; app: FastifyInstance }> {
+  const tracing = startInProcessTracing({ sampleRate: sdkRate });
+  const app = buildApp(hookRate);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { tracing, app };
+}
+
+async function stopServing(app: FastifyInstance | undefined, tracing: InProcessTracing | undefined): Promise<void> {
+  await app?.close();
+  await tracing?.stop();
+}
+
 function serverSpans(tracing: InProcessTracing): ReadableSpan[] {
   return tracing.exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
 }
@@ -76,15 +89,8 @@ describe('sampled (rate 1)', () => {
   let tracing: InProcessTracing;
   let app: FastifyInstance;
 
-  beforeAll(async () => {
-    tracing = startInProcessTracing({ sampleRate: 1 });
-    app = buildApp(1);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await app.close();
-    await tracing.stop();
-  });
+  beforeAll(async () => ({ tracing, app } = await serve(1, 1)));
+  afterAll(() => stopServing(app, tracing));
   beforeEach(() => tracing.exporter.reset());
 
   it('records one SERVER span per request, named by route template, with the handler in its context', async () => {
@@ -172,15 +178,8 @@ describe('unsampled (rate 0)', () => {
   let tracing: InProcessTracing;
   let app: FastifyInstance;
 
-  beforeAll(async () => {
-    tracing = startInProcessTracing({ sampleRate: 0 });
-    app = buildApp(0);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await app.close();
-    await tracing.stop();
-  });
+  beforeAll(async () => ({ tracing, app } = await serve(0, 0)));
+  afterAll(() => stopServing(app, tracing));
 
   it('records no span but still gives the request a trace id of its own, for log correlation and the worker', async () => {
     type Body = { ids?: { traceId: string; spanId: string }; child: string; carrier: Record<string, string> };
@@ -206,15 +205,10 @@ describe('the decision for a new trace is taken once, by the request hook', () =
   let app: FastifyInstance | undefined;
 
   async function start(sdkRate: number, hookRate: number): Promise<FastifyInstance> {
-    tracing = startInProcessTracing({ sampleRate: sdkRate });
-    app = buildApp(hookRate);
-    await app.listen({ host: '127.0.0.1', port: 0 });
+    ({ tracing, app } = await serve(sdkRate, hookRate));
     return app;
   }
-  afterEach(async () => {
-    await app?.close();
-    await tracing?.stop();
-  });
+  afterEach(() => stopServing(app, tracing));
 
   it('records a request the hook sampled even where the SDK\'s own ratio would keep nothing', async () => {
     const served = await start(0, 1);
