@@ -8,7 +8,8 @@
  * Only traceparent/tracestate/baggage go into the carrier; never put secrets
  * in baggage, it is stored in Redis and forwarded to action:http targets.
  */
-import { context, propagation, ROOT_CONTEXT, type Span, SpanKind } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind } from '@opentelemetry/api';
+import { LEAN_ROOT_CONTEXT } from './span-only-context';
 import { withSpan } from './spans';
 
 export type TraceCarrier = Record<string, string>;
@@ -36,7 +37,8 @@ export function processTraced<T>(
   job: { readonly id: string | undefined; readonly attempt: number; readonly carrier: TraceCarrier | undefined },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const parent = propagation.extract(ROOT_CONTEXT, sanitizeCarrier(job.carrier));
+  // Lean unless the job carries baggage (span-only-context.ts).
+  const parent = propagation.extract(LEAN_ROOT_CONTEXT, sanitizeCarrier(job.carrier));
   return context.with(parent, () =>
     withSpan(
       `${queueName} process`,

@@ -18,11 +18,12 @@
  * what the worker's ParentBased sampler follows), but nothing is named,
  * computed or recorded for it.
  */
-import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, type Tracer, trace } from '@opentelemetry/api';
+import { type Context, propagation, type Span, SpanKind, SpanStatusCode, context as otelContext, type Tracer, trace } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { METRICS_PATH } from '../../config/service-contract';
 import { SAMPLED_ROOT, sampleNewTrace, unsampledRootSpan } from './root-sampling';
+import { LEAN_ROOT_CONTEXT } from './span-only-context';
 import { markSpanFailed } from './spans';
 import { redactPath } from './url-redaction';
 
@@ -49,14 +50,15 @@ function traced(request: FastifyRequest): TracedRequest {
  * The request's parent context and span. With W3C headers the caller's
  * context is parsed and the SDK decides (ParentBased); without them (most
  * requests) the request starts a trace, decided here (root-sampling.ts).
+ * Either way the context starts lean (span-only-context.ts).
  */
 function startRequestSpan(tracer: Tracer, headers: FastifyRequest['headers'], sampleRate: number): { parent: Context; span: Span } {
   if (headers.traceparent !== undefined || headers.baggage !== undefined) {
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const parent = propagation.extract(LEAN_ROOT_CONTEXT, headers);
     return { parent, span: tracer.startSpan('request', { kind: SpanKind.SERVER }, parent) };
   }
   const span = sampleNewTrace(sampleRate) ? tracer.startSpan('request', { kind: SpanKind.SERVER }, SAMPLED_ROOT) : unsampledRootSpan();
-  return { parent: ROOT_CONTEXT, span };
+  return { parent: LEAN_ROOT_CONTEXT, span };
 }
 
 /** `sampleRate`: TRACING_SAMPLE_RATE, the share of new traces (requests without a sampled caller) that are recorded. */
