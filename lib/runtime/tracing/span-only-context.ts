@@ -4,7 +4,7 @@
  * (BaseContext, ROOT_CONTEXT.setValue) copy a Map and create three closures
  * per context, and make every lookup a call to a per-instance closure; on
  * Node 24 that cost about 10k instructions per API request (callgrind,
- * main thread, tracing at 0%: 317k to 307k; docs/performance.md), a third of
+ * main thread, tracing at 0%: 316k to 306k; docs/performance.md), a third of
  * what tracing added to an unsampled request.
  *
  * Setting the span again (trace.setSpan: a child span made active) gives
