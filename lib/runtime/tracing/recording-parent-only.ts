@@ -6,9 +6,10 @@
  * it still does all its work (serialise the statement, bind callbacks to the
  * context, chain extra promises) for a child span that ParentBased sampling
  * drops anyway; the pg instrumentation, when we used it, cost ~16-20 µs of
- * CPU per pool.query that way (query-spans.ts replaced it). Here each patched method first asks whether the active span is
- * recording and otherwise calls the unpatched method directly, so what is
- * exported does not change. Exported spans could only differ if a sampler
+ * CPU per pool.query that way (query-spans.ts replaced it). Here each
+ * patched method first asks whether the active span is recording and
+ * otherwise calls the unpatched method directly, so what is exported does
+ * not change. Exported spans could only differ if a sampler
  * recorded a child of a non-recording parent; ParentBased never does.
  *
  * It interposes on the instrumentation's own `_wrap` (shimmer's wrap), so it
