@@ -1,8 +1,9 @@
 /**
- * The API's SERVER span, one per request, from two Fastify hooks: onRequest
+ * The API's SERVER span, one per request, from one Fastify hook: onRequest
  * starts it under the caller's W3C context and runs the rest of the request
  * in its context (so SQL, Redis and enqueue spans are its children and log
- * lines carry its ids); onResponse ends it with the status code.
+ * lines carry its ids); a sampled one is ended with the status code when
+ * its response closes.
  *
  * It replaced @fastify/otel, which did the same with more machinery per
  * request (an ignore-path callback on the raw URL, RPC metadata, an
@@ -19,7 +20,7 @@
  * computed or recorded for it.
  */
 import { type Context, propagation, type Span, SpanKind, SpanStatusCode, context as otelContext, type Tracer, trace } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { METRICS_PATH } from '../../config/service-contract';
 import { SAMPLED_ROOT, sampleNewTrace, unsampledRootSpan } from './root-sampling';
@@ -67,7 +68,7 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
   // Declared up front, so every request object has the same shape (Fastify's advice for per-request fields).
   app.decorateRequest(SPAN, null);
   app.decorateRequest(FAILED, false);
-  // Callback hooks, not async ones: an async hook costs promises on every request.
+  // A callback hook, not an async one: an async hook costs promises on every request.
   app.addHook('onRequest', (request, reply, done) => {
     if (NOT_TRACED.test(request.url)) return done();
     const { parent, span } = startRequestSpan(tracer, request.headers, sampleRate);
@@ -76,33 +77,27 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       span.updateName(`${request.method} ${route}`);
       span.setAttributes({ 'http.request.method': request.method, 'http.route': route, 'url.path': redactPath(request.url) });
-      // A client that goes away before the answer gets no onResponse: end the span when the connection closes
-      // instead, or it is never exported and its children lose their parent. Sampled requests only pay for this.
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) endSpan(traced(request));
-      });
+      const fields = traced(request);
+      fields[SPAN] = span;
+      // Ended when the response closes: after it was sent, or when the client went away before the answer (which
+      // gets no onResponse; the span would never be exported and its children would lose their parent). Only
+      // sampled requests pay for this: an unsampled one has nothing to end, so there is no onResponse hook at all.
+      reply.raw.once('close', () => endSpan(fields, reply.raw));
     }
-    traced(request)[SPAN] = span;
     otelContext.with(trace.setSpan(parent, span), done);
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    const fields = traced(request);
-    const span = fields[SPAN];
-    if (span != null) {
-      if (span.isRecording()) {
-        span.setAttribute('http.response.status_code', reply.statusCode);
-        // A 5xx that threw was marked with its error (markRequestFailed); one that did not still is an error.
-        if (reply.statusCode >= 500 && !fields[FAILED]) span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-      endSpan(fields);
-    }
-    done();
   });
 }
 
-/** Ends the request's span once (onResponse, or the connection closing first). */
-function endSpan(fields: TracedRequest): void {
-  fields[SPAN]?.end();
+/** Ends a sampled request's span, with the status code when the response was sent. */
+function endSpan(fields: TracedRequest, response: FastifyReply['raw']): void {
+  const span = fields[SPAN];
+  if (span == null) return;
+  if (response.writableFinished) {
+    span.setAttribute('http.response.status_code', response.statusCode);
+    // A 5xx that threw was marked with its error (markRequestFailed); one that did not still is an error.
+    if (response.statusCode >= 500 && !fields[FAILED]) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  span.end();
   fields[SPAN] = null;
 }
 
@@ -114,7 +109,7 @@ function endSpan(fields: TracedRequest): void {
  */
 export function markRequestFailed(request: FastifyRequest, error: unknown, message: string): void {
   const fields = traced(request);
-  // Undefined when request spans are not registered (tracing disabled), null for untraced requests.
+  // Undefined when request spans are not registered (tracing disabled), null for untraced and unsampled requests.
   const span = fields[SPAN];
   if (!span?.isRecording()) return;
   markSpanFailed(span, error, message);
