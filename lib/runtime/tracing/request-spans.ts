@@ -82,23 +82,20 @@ export function registerRequestSpans(app: FastifyInstance, sampleRate: number): 
       // Ended when the response closes: after it was sent, or when the client went away before the answer (which
       // gets no onResponse; the span would never be exported and its children would lose their parent). Only
       // sampled requests pay for this: an unsampled one has nothing to end, so there is no onResponse hook at all.
-      reply.raw.once('close', () => endSpan(fields, reply.raw));
+      reply.raw.once('close', () => endSpan(span, fields, reply.raw));
     }
     otelContext.with(trace.setSpan(parent, span), done);
   });
 }
 
-/** Ends a sampled request's span, with the status code when the response was sent. */
-function endSpan(fields: TracedRequest, response: FastifyReply['raw']): void {
-  const span = fields[SPAN];
-  if (span == null) return;
+/** Ends a sampled request's span (once: its response closes once), with the status code when the response was sent. */
+function endSpan(span: Span, fields: TracedRequest, response: FastifyReply['raw']): void {
   if (response.writableFinished) {
     span.setAttribute('http.response.status_code', response.statusCode);
     // A 5xx that threw was marked with its error (markRequestFailed); one that did not still is an error.
     if (response.statusCode >= 500 && !fields[FAILED]) span.setStatus({ code: SpanStatusCode.ERROR });
   }
   span.end();
-  fields[SPAN] = null;
 }
 
 /**
