@@ -76,12 +76,36 @@ export async function alternate<C>(
       log(`  round ${round} ${variant.name}: ${Object.entries(figures).map(([k, v]) => `${k}=${format(v)}`).join(' ')}`);
     }
   }
+  return resultsOf(samples);
+}
+
+/** Per-variant medians over the given rounds. */
+function resultsOf(samples: ReadonlyMap<string, readonly Figures[]>): Results {
   const medians = new Results(samples);
   for (const [name, runs] of samples) {
     const keys = Object.keys(runs[0] ?? {});
     medians.set(name, Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]!))])));
   }
   return medians;
+}
+
+/**
+ * The rounds of several blocks as one result: each variant's samples in block
+ * order, medians over all of them, so `paired` compares rounds across every
+ * block. A block is a fresh set of processes: two processes of the same
+ * build differ by a few per cent at identical work here (docs/performance.md),
+ * and pooling blocks spreads that over several processes per variant.
+ */
+export function pooled(blocks: readonly Results[]): Results {
+  if (blocks.length === 0) throw new Error('pooled needs at least one block');
+  const names = [...blocks[0]!.samples.keys()];
+  for (const block of blocks) {
+    const theirs = [...block.samples.keys()];
+    if (theirs.length !== names.length || theirs.some((name, i) => name !== names[i])) {
+      throw new Error(`blocks must have the same variants: ${names.join(',')} against ${theirs.join(',')}`);
+    }
+  }
+  return resultsOf(new Map(names.map((name) => [name, blocks.flatMap((block) => block.samples.get(name)!)])));
 }
 
 export function format(value: number): string {

@@ -1,7 +1,8 @@
 /**
  * npm run bench: every suite, each measuring its baseline and its variants in
  * the same run, alternating. Runs the compiled output (build/), which is what
- * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3)
+ * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3),
+ * BENCH_BLOCKS (default 3: new API processes per block in the request suite)
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
  * `instructions` is opt-in) narrow a run.
  */
@@ -20,6 +21,8 @@ import { workerThroughputSuite } from './suites/worker-throughput';
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   if (!Number.isInteger(rounds) || rounds < 3) throw new Error('BENCH_ROUNDS accepts an integer of at least 3');
+  const blocks = Number(process.env.BENCH_BLOCKS ?? 3);
+  if (!Number.isInteger(blocks) || blocks < 1) throw new Error('BENCH_BLOCKS accepts an integer of at least 1');
   const suites = new Set((process.env.BENCH_SUITES ?? 'observe,scrape,requests,worker,synth').split(','));
   const serviceNode = SERVICE_NODE === process.execPath ? '' : `; services on Node ${execFileSync(SERVICE_NODE, ['--version'], { encoding: 'utf8' }).trim()} (BENCH_SERVICE_NODE)`;
   console.log(`# Gorax benchmarks\n\n${machineLine()}${serviceNode}; ${rounds} rounds; started ${new Date().toISOString()}`);
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     await withHarnessPinned(async () => {
       const peers = await startLoopbackPeers();
       try {
-        if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), peers);
+        if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), blocks, peers);
         if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
         // Opt-in: needs valgrind, about a minute per variant and round. Counts do not drift, so 2 rounds show the spread.
         if (suites.has('instructions')) await instructionsSuite(2, peers);

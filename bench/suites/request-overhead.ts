@@ -4,7 +4,9 @@
  * observability off, metrics only, metrics + tracing at 10% and 100%
  * (exporting to a loopback OTLP/gRPC sink), and everything (tracing 10% +
  * Sentry to a loopback DSN). All variants run as separate API processes at
- * once (idle while another is measured) and are measured in alternation.
+ * once (idle while another is measured) and are measured in alternation, in
+ * blocks: each block starts a new process per variant, because one process
+ * can sit several per cent from another of the same build at identical work.
  * Reported: requests/s and CPU µs per request of the API process relative to
  * off, and p50/p99 latency.
  */
@@ -14,7 +16,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
-import { alternate, formatPaired, heading, table, type Variant } from '../harness';
+import { alternate, formatPaired, heading, pooled, type Results, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, type ServiceProcess, type StartOptions, startService } from '../service-process';
 
@@ -101,46 +103,72 @@ async function load(target: RunningApi, path: string, seconds: number) {
   };
 }
 
-export async function requestOverheadSuite(rounds: number, seconds: number, peers: LoopbackPeers): Promise<void> {
-  const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
-  heading(
-    'Request overhead',
-    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; medians of ${rounds} alternated rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
-  );
-  const tag = Date.now().toString(36);
+const ROUTES = [
+  ['GET /api/v1/workflows/:id (PostgreSQL)', (r: RunningApi) => `/api/v1/workflows/${r.workflowId}`],
+  ['GET /health/live', () => '/health/live'],
+] as const;
+
+/** Seconds of load per process and route before a block's rounds: JIT, connection pools, the first series. */
+const WARM_UP_SECONDS = 3;
+
+/** Starts one API per level, measures every route in alternated rounds, stops them: one block's results per route. */
+async function measureBlock(levels: readonly Level[], block: number, rounds: number, seconds: number, peers: LoopbackPeers): Promise<Results[]> {
+  const tag = `${Date.now().toString(36)}b${block}`;
   const running: RunningApi[] = [];
   try {
     for (const level of levels) running.push(await startApiFor(level, peers, tag, { cpu: SERVICE_CPU }));
-    for (const [title, path] of [
-      ['GET /api/v1/workflows/:id (PostgreSQL)', (r: RunningApi) => `/api/v1/workflows/${r.workflowId}`],
-      ['GET /health/live', () => '/health/live'],
-    ] as const) {
-      // Warm-up: JIT, connection pools, the first series.
-      for (const target of running) await load(target, path(target), 1);
+    const results: Results[] = [];
+    for (const [, path] of ROUTES) {
+      for (const target of running) await load(target, path(target), WARM_UP_SECONDS);
       const variants: Variant[] = running.map((target) => ({ name: target.level, run: () => load(target, path(target), seconds) }));
-      const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
-      console.log(`\n${title}:\n`);
-      console.log(
-        table(medians, [
-          { figure: 'reqPerSec', title: 'req/s', ratio: true },
-          { figure: 'cpuMicrosPerReq', title: 'CPU µs/req', ratio: true },
-          { figure: 'p50Ms', title: 'p50 ms' },
-          { figure: 'p99Ms', title: 'p99 ms' },
-        ]),
-      );
-      const off = medians.get('off')!;
-      const lines = [...medians]
-        .filter(([name]) => name !== 'off')
-        .map(([name, f]) => `${name} +${(f.cpuMicrosPerReq! - off.cpuMicrosPerReq!).toFixed(1)} µs CPU/req, ${((1 - f.reqPerSec! / off.reqPerSec!) * 100).toFixed(1)}% fewer req/s`);
-      console.log(`\nAdded vs off: ${lines.join('; ')}.`);
-      const paired = [...medians.keys()]
-        .filter((name) => name !== 'off')
-        .map((name) => `${name}: CPU µs/req ${formatPaired(medians.paired(name, 'off', 'cpuMicrosPerReq'))}, req/s ${formatPaired(medians.paired(name, 'off', 'reqPerSec'))}`);
-      console.log(`\nPaired by round (variant ÷ off of the same round), median (lowest-highest): ${paired.join('; ')}.`);
+      results.push(await alternate(variants, rounds, undefined, (line) => console.log(`  block ${block} ${line.trimStart()}`)));
     }
-    console.log(`\nLoopback peers received: ${peers.counts.exportCalls} OTLP Export calls (${peers.counts.exportBytes} bytes), ${peers.counts.sentryRequests} Sentry requests.`);
+    return results;
   } finally {
     await Promise.all(running.map((r) => r.api.stop()));
     await cleanUp(running).catch((error: unknown) => console.error('bench clean-up failed:', error));
   }
+}
+
+/**
+ * `blocks`: how many times a fresh API process per level is started and
+ * measured for `rounds` rounds; the figures pool every block's rounds.
+ */
+export async function requestOverheadSuite(rounds: number, seconds: number, blocks: number, peers: LoopbackPeers): Promise<void> {
+  const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
+  heading(
+    'Request overhead',
+    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; ${blocks} blocks, each with a new API process per variant (warmed up for ${WARM_UP_SECONDS} s per route), of ${rounds} alternated rounds; medians over all ${blocks * rounds} rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
+  );
+  const perRoute: Results[][] = ROUTES.map(() => []);
+  for (let block = 1; block <= blocks; block++) {
+    const results = await measureBlock(levels, block, rounds, seconds, peers);
+    results.forEach((result, i) => perRoute[i]!.push(result));
+  }
+  ROUTES.forEach(([title], i) => {
+    const byBlock = perRoute[i]!;
+    const medians = pooled(byBlock);
+    console.log(`\n${title}:\n`);
+    console.log(
+      table(medians, [
+        { figure: 'reqPerSec', title: 'req/s', ratio: true },
+        { figure: 'cpuMicrosPerReq', title: 'CPU µs/req', ratio: true },
+        { figure: 'p50Ms', title: 'p50 ms' },
+        { figure: 'p99Ms', title: 'p99 ms' },
+      ]),
+    );
+    const off = medians.get('off')!;
+    const others = [...medians.keys()].filter((name) => name !== 'off');
+    const lines = others.map((name) => {
+      const f = medians.get(name)!;
+      return `${name} +${(f.cpuMicrosPerReq! - off.cpuMicrosPerReq!).toFixed(1)} µs CPU/req, ${((1 - f.reqPerSec! / off.reqPerSec!) * 100).toFixed(1)}% fewer req/s`;
+    });
+    console.log(`\nAdded vs off: ${lines.join('; ')}.`);
+    const paired = others.map((name) => `${name}: CPU µs/req ${formatPaired(medians.paired(name, 'off', 'cpuMicrosPerReq'))}, req/s ${formatPaired(medians.paired(name, 'off', 'reqPerSec'))}`);
+    console.log(`\nPaired by round (variant ÷ off of the same round), median (lowest-highest): ${paired.join('; ')}.`);
+    // How far one block's processes sit from another's: the per-process bias the blocks are there to spread.
+    const perBlock = others.map((name) => `${name} ${byBlock.map((block) => block.paired(name, 'off', 'cpuMicrosPerReq').median.toFixed(3)).join(', ')}`);
+    console.log(`\nPaired CPU µs/req per block (median of the block's rounds): ${perBlock.join('; ')}.`);
+  });
+  console.log(`\nLoopback peers received: ${peers.counts.exportCalls} OTLP Export calls (${peers.counts.exportBytes} bytes), ${peers.counts.sentryRequests} Sentry requests.`);
 }
