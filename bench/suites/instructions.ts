@@ -13,7 +13,15 @@
  * background compiler and GC helpers, which run when they run and are the
  * noisy part). Background timers (health checks, queue depth) are set to an
  * hour, or their work per wall second would be charged to requests that
- * take 50 times longer under valgrind.
+ * take 50 times longer under valgrind; the timers that cannot be set (the
+ * event-loop-delay monitor of the default metrics) are counted idle first
+ * and taken out in the "less idle" figure.
+ *
+ * The worker is counted the same way per execution: its API runs natively,
+ * the worker under callgrind, counters zeroed after warm-up executions and
+ * dumped once PostgreSQL holds the measured ones finished. With tracing,
+ * whether an execution is sampled follows its API request's trace, so the
+ * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
  * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about a
  * minute per variant.
@@ -23,12 +31,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { alternate, commandRuns, heading, median, table } from '../harness';
 import type { LoopbackPeers } from '../loopback-peers';
+import { DATABASE_URL, type ServiceProcess } from '../service-process';
 import { cleanUp, startApiFor } from './request-overhead';
+import { runExecutions, startWorkerFor } from './worker-throughput';
 
 const WARM_UP_REQUESTS = 2000;
 const MEASURED_REQUESTS = 1000;
+const WARM_UP_EXECUTIONS = 400;
+const MEASURED_EXECUTIONS = 300;
 
 /** An instrumentation level of the API, with what it adds to the environment. */
 interface Setup {
@@ -46,11 +59,56 @@ const SETUPS: readonly Setup[] = [
   { name: 'tracing100', level: 'tracing100' },
 ];
 
+/** valgrind's callgrind, one output file per thread, named by pid, in `dir`. */
+function callgrind(dir: string): string[] {
+  return ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/callgrind.out.%p`, '--dump-instr=no'];
+}
+
+/**
+ * Timers whose work per wall second would otherwise be charged to requests or
+ * executions that take 50 times longer under valgrind: set to an hour.
+ */
+const QUIET_TIMERS = { HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000', WORKER_STALLED_INTERVAL_MS: '3600000' };
+
+/** Seconds a process is counted idle before its work: what its timers cost per wall second. */
+const IDLE_SECONDS = 5;
+
+interface Counts {
+  readonly main: number;
+  readonly all: number;
+  /** The main thread's count less what it spends idle over as many wall seconds as the work took. */
+  readonly mainLessIdle: number;
+}
+
+/**
+ * Counts the process idle for IDLE_SECONDS, then over `work`: instructions
+ * per unit of work. Timers (prom-client's event-loop-delay monitor fires
+ * every 10 ms) run by the wall clock, and under valgrind the work takes 50
+ * times longer than natively, so the raw count charges each unit 50 times
+ * their share; `mainLessIdle` takes the idle rate out (roughly: a busy loop
+ * may fire a timer less often than an idle one).
+ */
+async function counted(service: ServiceProcess, dir: string, units: number, work: () => Promise<void>): Promise<Counts> {
+  const pid = String(service.child.pid!);
+  const seconds = async (body: () => Promise<void>) => {
+    const start = process.hrtime.bigint();
+    execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
+    await body();
+    execFileSync('callgrind_control', ['-d', pid], { stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const idleSeconds = await seconds(() => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000)));
+  const workSeconds = await seconds(work);
+  const idle = dumpedInstructions(dir, service.child.pid!, 1);
+  const busy = dumpedInstructions(dir, service.child.pid!, 2);
+  return { main: busy.main / units, all: busy.all / units, mainLessIdle: (busy.main - (idle.main / idleSeconds) * workSeconds) / units };
+}
+
 /** Instructions in one callgrind dump part, per thread file (`…-01` is the main thread). */
-function dumpedInstructions(dir: string, pid: number): { main: number; all: number } {
+function dumpedInstructions(dir: string, pid: number, part: number): { main: number; all: number } {
   let main = 0;
   let all = 0;
-  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.1-`))) {
+  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.${part}-`))) {
     const summary = /^(?:summary|totals): (\d+)$/m.exec(readFileSync(join(dir, file), 'utf8'));
     if (!summary) throw new Error(`callgrind dump ${file} has no totals`);
     all += Number(summary[1]);
@@ -65,27 +123,83 @@ async function requests(url: string, amount: number): Promise<void> {
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 
-async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
+async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
-    wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/callgrind.out.%p`, '--dump-instr=no'],
+    wrapper: callgrind(dir),
     startupTimeoutMs: 300_000,
-    env: { ...setup.env, HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000' },
+    env: { ...setup.env, ...QUIET_TIMERS },
   });
   try {
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
-    const pid = api.api.child.pid!;
     await requests(url, WARM_UP_REQUESTS);
-    execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
-    await requests(url, MEASURED_REQUESTS);
-    execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
-    const counted = dumpedInstructions(dir, pid);
-    return { main: counted.main / MEASURED_REQUESTS, all: counted.all / MEASURED_REQUESTS };
+    return await counted(api.api, dir, MEASURED_REQUESTS, () => requests(url, MEASURED_REQUESTS));
   } finally {
     await api.api.stop();
     await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The worker under callgrind, its API (same level and environment) natively: instructions per execution. */
+async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
+  const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
+  const env = { ...setup.env, ...QUIET_TIMERS };
+  const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, { env });
+  const db = new Client({ connectionString: DATABASE_URL });
+  let worker: ServiceProcess | undefined;
+  try {
+    await db.connect();
+    worker = await startWorkerFor(api, peers, { wrapper: callgrind(dir), startupTimeoutMs: 300_000, env });
+    await runExecutions(db, api, WARM_UP_EXECUTIONS);
+    return await counted(worker, dir, MEASURED_EXECUTIONS, () => runExecutions(db, api, MEASURED_EXECUTIONS));
+  } finally {
+    await worker?.stop();
+    await api.api.stop();
+    await db.end();
+    await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The worker's levels: tracing (with Sentry, as in `full`) at 0% and 100%, 10% estimated from them. */
+const WORKER_SETUPS: readonly Setup[] = [
+  { name: 'off', level: 'off' },
+  { name: 'metrics', level: 'metrics' },
+  { name: 'full0', level: 'full', env: { TRACING_SAMPLE_RATE: '0' } },
+  { name: 'full100', level: 'full', env: { TRACING_SAMPLE_RATE: '1.0' } },
+];
+
+type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<Counts>;
+
+/** Counts every setup in alternated rounds and prints the table, with `estimated` = `from` + 10% of (`to` − `from`). */
+async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: { name: string; from: string; to: string }, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
+  const tag = `i${Date.now().toString(36)}`;
+  let run = 0; // each measurement gets its own schema and queue prefix
+  const variants = setups.map((setup) => ({
+    name: setup.name,
+    run: async () => {
+      const counts = await measureOne(setup, peers, `${tag}r${++run}`);
+      return { main: counts.main / 1000, mainLessIdle: counts.mainLessIdle / 1000, all: counts.all / 1000 };
+    },
+  }));
+  const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
+  const spreads = [...medians.samples].map(([name, figures]) => {
+    const counts = figures.map((f) => f.main!);
+    return `${name} ${(((Math.max(...counts) - Math.min(...counts)) / median(counts)) * 100).toFixed(2)}%`;
+  });
+  const from = medians.get(estimated.from)!;
+  const to = medians.get(estimated.to)!;
+  medians.set(estimated.name, Object.fromEntries(Object.keys(from).map((k) => [k, from[k]! + 0.1 * (to[k]! - from[k]!)])));
+  console.log('');
+  console.log(
+    table(medians, [
+      { figure: 'main', title: `main thread k instr/${unit}`, ratio: true },
+      { figure: 'mainLessIdle', title: 'main less idle', ratio: true },
+      { figure: 'all', title: `all threads k instr/${unit}`, ratio: true },
+    ]),
+  );
+  console.log(`\nSpread of the main-thread count over the rounds (highest − lowest, of the median): ${spreads.join(', ')}.`);
 }
 
 export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
@@ -97,29 +211,10 @@ export async function instructionsSuite(rounds: number, peers: LoopbackPeers): P
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');
     return;
   }
-  const tag = `i${Date.now().toString(36)}`;
-  let run = 0; // each measurement gets its own schema and queue prefix
-  const variants = SETUPS.map((setup) => ({
-    name: setup.name,
-    run: async () => {
-      const counted = await measure(setup, peers, `${tag}r${++run}`);
-      return { main: counted.main / 1000, all: counted.all / 1000 };
-    },
-  }));
-  const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
-  const spreads = [...medians.samples].map(([name, figures]) => {
-    const counts = figures.map((f) => f.main!);
-    return `${name} ${(((Math.max(...counts) - Math.min(...counts)) / median(counts)) * 100).toFixed(2)}%`;
-  });
-  const t0 = medians.get('tracing0')!;
-  const t100 = medians.get('tracing100')!;
-  medians.set('tracing10 (estimated)', { main: t0.main! + 0.1 * (t100.main! - t0.main!), all: t0.all! + 0.1 * (t100.all! - t0.all!) });
-  console.log('');
-  console.log(
-    table(medians, [
-      { figure: 'main', title: 'main thread k instr/req', ratio: true },
-      { figure: 'all', title: 'all threads k instr/req', ratio: true },
-    ]),
+  await countSetups(SETUPS, measure, { name: 'tracing10 (estimated)', from: 'tracing0', to: 'tracing100' }, 'req', rounds, peers);
+  heading(
+    'Instructions per execution',
+    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference: the worker's full.`,
   );
-  console.log(`\nSpread of the main-thread count over the rounds (highest − lowest, of the median): ${spreads.join(', ')}.`);
+  await countSetups(WORKER_SETUPS, measureWorker, { name: 'full10 (estimated)', from: 'full0', to: 'full100' }, 'execution', rounds, peers);
 }

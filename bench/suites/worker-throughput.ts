@@ -9,14 +9,59 @@ import { Client } from 'pg';
 import { HARNESS_CPU, SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { baseServiceEnv, DATABASE_URL, freePort, startService, type ServiceProcess } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, type ServiceProcess, type StartOptions, startService } from '../service-process';
 import { cleanUp, startApiFor, tracingPresent } from './request-overhead';
 
 const SUBMITTERS = 20;
 
-async function finishedCount(db: Client, schema: string): Promise<number> {
+export async function finishedCount(db: Client, schema: string): Promise<number> {
   const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.executions WHERE status IN ('completed', 'failed')`);
   return Number(rows[0]!.n);
+}
+
+/**
+ * Submits `count` executions of the workflow through the API from SUBMITTERS
+ * concurrent clients, then waits until PostgreSQL holds them all finished.
+ */
+export async function runExecutions(db: Client, target: { port: number; workflowId: string; schema: string }, count: number): Promise<void> {
+  const base = await finishedCount(db, target.schema);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SUBMITTERS }, async () => {
+      while (next < count) {
+        next++;
+        const response = await fetch(`http://127.0.0.1:${target.port}/api/v1/workflows/${target.workflowId}/executions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench-tenant' },
+          body: '{"input":{}}',
+        });
+        if (response.status !== 202) throw new Error(`execution request answered ${response.status}`);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  while ((await finishedCount(db, target.schema)) < base + count) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** The worker for an API started by startApiFor, with the same instrumentation level, on its own ports. */
+export async function startWorkerFor(
+  api: { readonly level: Parameters<typeof instrumentationEnv>[0]; readonly schema: string; readonly queuePrefix: string },
+  peers: LoopbackPeers,
+  options: StartOptions & { readonly env?: Record<string, string> } = {},
+): Promise<ServiceProcess> {
+  const healthPort = await freePort();
+  return startService(
+    'worker',
+    {
+      ...baseServiceEnv(api),
+      WORKER_HEALTH_PORT: String(healthPort),
+      METRICS_PORT: String(await freePort()),
+      ...instrumentationEnv(api.level, peers),
+      ...options.env,
+    },
+    healthPort,
+    options,
+  );
 }
 
 export async function workerThroughputSuite(rounds: number, executions: number, peers: LoopbackPeers): Promise<void> {
@@ -34,42 +79,15 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
     for (const level of levels) {
       const api = await startApiFor(level, peers, tag, { cpu: HARNESS_CPU });
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => api.api.stop() });
-      const healthPort = await freePort();
-      const worker = await startService(
-        'worker',
-        {
-          ...baseServiceEnv(api),
-          WORKER_HEALTH_PORT: String(healthPort),
-          METRICS_PORT: String(await freePort()),
-          ...instrumentationEnv(level, peers),
-        },
-        healthPort,
-        { cpu: SERVICE_CPU },
-      );
+      const worker = await startWorkerFor(api, peers, { cpu: SERVICE_CPU });
       started.push({ schema: api.schema, queuePrefix: api.queuePrefix, stop: () => worker.stop() });
       targets.push({ level, port: api.port, workflowId: api.workflowId, schema: api.schema, worker });
     }
 
     const runBatch = async (target: (typeof targets)[number], count: number) => {
-      const base = await finishedCount(db, target.schema);
       const start = process.hrtime.bigint();
-      let next = 0;
       const cpuBefore = target.worker.cpuMicros();
-      await Promise.all(
-        Array.from({ length: SUBMITTERS }, async () => {
-          while (next < count) {
-            next++;
-            const response = await fetch(`http://127.0.0.1:${target.port}/api/v1/workflows/${target.workflowId}/executions`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench-tenant' },
-              body: '{"input":{}}',
-            });
-            if (response.status !== 202) throw new Error(`execution request answered ${response.status}`);
-            await response.arrayBuffer();
-          }
-        }),
-      );
-      while ((await finishedCount(db, target.schema)) < base + count) await new Promise((resolve) => setTimeout(resolve, 20));
+      await runExecutions(db, target, count);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       return { executionsPerSec: count / seconds, workerCpuMicrosPerExecution: (target.worker.cpuMicros() - cpuBefore) / count };
     };
