@@ -13,9 +13,8 @@
  * background compiler and GC helpers, which run when they run and are the
  * noisy part). Background timers (health checks, queue depth) are set to an
  * hour, or their work per wall second would be charged to requests that
- * take 50 times longer under valgrind; the timers that cannot be set (the
- * event-loop-delay monitor of the default metrics) are counted idle first
- * and taken out in the "less idle" figure.
+ * take 50 times longer under valgrind. (One cannot be set: the default
+ * metrics' event-loop-delay monitor, a 10 ms timer, is part of `metrics`.)
  *
  * The worker is counted the same way per execution: its API runs natively,
  * the worker under callgrind, counters zeroed after warm-up executions and
@@ -70,45 +69,21 @@ function callgrind(dir: string): string[] {
  */
 const QUIET_TIMERS = { HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000', WORKER_STALLED_INTERVAL_MS: '3600000' };
 
-/** Seconds a process is counted idle before its work: what its timers cost per wall second. */
-const IDLE_SECONDS = 5;
-
-interface Counts {
-  readonly main: number;
-  readonly all: number;
-  /** The main thread's count less what it spends idle over as many wall seconds as the work took. */
-  readonly mainLessIdle: number;
-}
-
-/**
- * Counts the process idle for IDLE_SECONDS, then over `work`: instructions
- * per unit of work. Timers (prom-client's event-loop-delay monitor fires
- * every 10 ms) run by the wall clock, and under valgrind the work takes 50
- * times longer than natively, so the raw count charges each unit 50 times
- * their share; `mainLessIdle` takes the idle rate out (roughly: a busy loop
- * may fire a timer less often than an idle one).
- */
-async function counted(service: ServiceProcess, dir: string, units: number, work: () => Promise<void>): Promise<Counts> {
-  const pid = String(service.child.pid!);
-  const seconds = async (body: () => Promise<void>) => {
-    const start = process.hrtime.bigint();
-    execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
-    await body();
-    execFileSync('callgrind_control', ['-d', pid], { stdio: 'ignore' });
-    return Number(process.hrtime.bigint() - start) / 1e9;
-  };
-  const idleSeconds = await seconds(() => new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000)));
-  const workSeconds = await seconds(work);
-  const idle = dumpedInstructions(dir, service.child.pid!, 1);
-  const busy = dumpedInstructions(dir, service.child.pid!, 2);
-  return { main: busy.main / units, all: busy.all / units, mainLessIdle: (busy.main - (idle.main / idleSeconds) * workSeconds) / units };
+/** Zeroes the process's counters, runs `work`, dumps them: instructions per unit of work, main thread and all threads. */
+async function counted(service: ServiceProcess, dir: string, units: number, work: () => Promise<void>): Promise<{ main: number; all: number }> {
+  const pid = service.child.pid!;
+  execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
+  await work();
+  execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
+  const instructions = dumpedInstructions(dir, pid);
+  return { main: instructions.main / units, all: instructions.all / units };
 }
 
 /** Instructions in one callgrind dump part, per thread file (`…-01` is the main thread). */
-function dumpedInstructions(dir: string, pid: number, part: number): { main: number; all: number } {
+function dumpedInstructions(dir: string, pid: number): { main: number; all: number } {
   let main = 0;
   let all = 0;
-  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.${part}-`))) {
+  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.1-`))) {
     const summary = /^(?:summary|totals): (\d+)$/m.exec(readFileSync(join(dir, file), 'utf8'));
     if (!summary) throw new Error(`callgrind dump ${file} has no totals`);
     all += Number(summary[1]);
@@ -123,7 +98,7 @@ async function requests(url: string, amount: number): Promise<void> {
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 
-async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
+async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
     wrapper: callgrind(dir),
@@ -142,7 +117,7 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
 }
 
 /** The worker under callgrind, its API (same level and environment) natively: instructions per execution. */
-async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
+async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const env = { ...setup.env, ...QUIET_TIMERS };
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, { env });
@@ -170,7 +145,7 @@ const WORKER_SETUPS: readonly Setup[] = [
   { name: 'full100', level: 'full', env: { TRACING_SAMPLE_RATE: '1.0' } },
 ];
 
-type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<Counts>;
+type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<{ main: number; all: number }>;
 
 /** Counts every setup in alternated rounds and prints the table, with `estimated` = `from` + 10% of (`to` − `from`). */
 async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: { name: string; from: string; to: string }, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
@@ -180,7 +155,7 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
     name: setup.name,
     run: async () => {
       const counts = await measureOne(setup, peers, `${tag}r${++run}`);
-      return { main: counts.main / 1000, mainLessIdle: counts.mainLessIdle / 1000, all: counts.all / 1000 };
+      return { main: counts.main / 1000, all: counts.all / 1000 };
     },
   }));
   const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
@@ -195,7 +170,6 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
   console.log(
     table(medians, [
       { figure: 'main', title: `main thread k instr/${unit}`, ratio: true },
-      { figure: 'mainLessIdle', title: 'main less idle', ratio: true },
       { figure: 'all', title: `all threads k instr/${unit}`, ratio: true },
     ]),
   );
