@@ -34,7 +34,7 @@ import { Client } from 'pg';
 import { alternate, commandRuns, heading, median, table } from '../harness';
 import type { LoopbackPeers } from '../loopback-peers';
 import { DATABASE_URL, type ServiceProcess } from '../service-process';
-import { cleanUp, startApiFor } from './request-overhead';
+import { cleanUp, startApiFor, TENANT } from './request-overhead';
 import { runExecutions, startWorkerFor } from './worker-throughput';
 
 const WARM_UP_REQUESTS = 2000;
@@ -94,7 +94,7 @@ function dumpedInstructions(dir: string, pid: number): { main: number; all: numb
 }
 
 async function requests(url: string, amount: number): Promise<void> {
-  const result = await autocannon({ url, connections: 4, pipelining: 1, amount, headers: { 'x-tenant-id': 'bench-tenant' } });
+  const result = await autocannon({ url, connections: 4, pipelining: 1, amount, headers: { 'x-tenant-id': TENANT } });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 

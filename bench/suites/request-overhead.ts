@@ -20,7 +20,8 @@ import { alternate, formatPaired, heading, pooled, type Results, table, type Var
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, type ServiceProcess, type StartOptions, startService } from '../service-process';
 
-const TENANT = 'bench-tenant';
+/** The tenant every benchmark request and execution is made for. */
+export const TENANT = 'bench-tenant';
 type Level = Parameters<typeof instrumentationEnv>[0];
 
 interface RunningApi {

@@ -10,11 +10,11 @@ import { HARNESS_CPU, SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, type ServiceProcess, type StartOptions, startService } from '../service-process';
-import { cleanUp, startApiFor, tracingPresent } from './request-overhead';
+import { cleanUp, startApiFor, TENANT, tracingPresent } from './request-overhead';
 
 const SUBMITTERS = 20;
 
-export async function finishedCount(db: Client, schema: string): Promise<number> {
+async function finishedCount(db: Client, schema: string): Promise<number> {
   const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.executions WHERE status IN ('completed', 'failed')`);
   return Number(rows[0]!.n);
 }
@@ -32,7 +32,7 @@ export async function runExecutions(db: Client, target: { port: number; workflow
         next++;
         const response = await fetch(`http://127.0.0.1:${target.port}/api/v1/workflows/${target.workflowId}/executions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench-tenant' },
+          headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
           body: '{"input":{}}',
         });
         if (response.status !== 202) throw new Error(`execution request answered ${response.status}`);
