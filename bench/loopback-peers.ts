@@ -49,8 +49,11 @@ export async function startLoopbackPeers(): Promise<LoopbackPeers> {
   };
 }
 
+/** What a benchmarked service is instrumented with: nothing, metrics, metrics + tracing at 10% or 100%, or all of it (tracing 10% + Sentry). */
+export type InstrumentationLevel = 'off' | 'metrics' | 'tracing10' | 'tracing100' | 'full';
+
 /** The environment of each instrumentation level, shared by the request and worker suites. */
-export function instrumentationEnv(level: 'off' | 'metrics' | 'tracing10' | 'tracing100' | 'full', peers: LoopbackPeers): Record<string, string> {
+export function instrumentationEnv(level: InstrumentationLevel, peers: LoopbackPeers): Record<string, string> {
   const metrics = level === 'off' ? 'false' : 'true';
   const tracing = level === 'tracing10' || level === 'tracing100' || level === 'full';
   return {

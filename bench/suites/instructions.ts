@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { alternate, commandRuns, heading, median, table } from '../harness';
-import type { LoopbackPeers } from '../loopback-peers';
+import type { InstrumentationLevel, LoopbackPeers } from '../loopback-peers';
 import { DATABASE_URL, type ServiceProcess } from '../service-process';
 import { cleanUp, startApiFor, TENANT } from './request-overhead';
 import { runExecutions, startWorkerFor } from './worker-throughput';
@@ -45,7 +45,7 @@ const MEASURED_EXECUTIONS = 300;
 /** An instrumentation level of the API, with what it adds to the environment. */
 interface Setup {
   readonly name: string;
-  readonly level: Parameters<typeof startApiFor>[0];
+  readonly level: InstrumentationLevel;
   readonly env?: Record<string, string>;
 }
 

@@ -17,12 +17,11 @@ import { Client } from 'pg';
 import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, pooled, type Results, table, type Variant } from '../harness';
-import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
+import { type InstrumentationLevel as Level, instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, type ServiceProcess, type StartOptions, startService } from '../service-process';
 
 /** The tenant every benchmark request and execution is made for. */
 export const TENANT = 'bench-tenant';
-type Level = Parameters<typeof instrumentationEnv>[0];
 
 interface RunningApi {
   readonly level: Level;

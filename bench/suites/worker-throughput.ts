@@ -8,7 +8,7 @@
 import { Client } from 'pg';
 import { HARNESS_CPU, SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
-import { instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
+import { type InstrumentationLevel, instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
 import { baseServiceEnv, DATABASE_URL, freePort, type ServiceProcess, type StartOptions, startService } from '../service-process';
 import { cleanUp, startApiFor, TENANT, tracingPresent } from './request-overhead';
 
@@ -45,7 +45,7 @@ export async function runExecutions(db: Client, target: { port: number; workflow
 
 /** The worker for an API started by startApiFor, with the same instrumentation level, on its own ports. */
 export async function startWorkerFor(
-  api: { readonly level: Parameters<typeof instrumentationEnv>[0]; readonly schema: string; readonly queuePrefix: string },
+  api: { readonly level: InstrumentationLevel; readonly schema: string; readonly queuePrefix: string },
   peers: LoopbackPeers,
   options: StartOptions & { readonly env?: Record<string, string> } = {},
 ): Promise<ServiceProcess> {
