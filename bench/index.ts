@@ -4,7 +4,7 @@
  * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3),
  * BENCH_BLOCKS (default 3: new API processes per block in the request suite)
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
- * `instructions` is opt-in) narrow a run.
+ * `instructions` and `profile` are opt-in) narrow a run.
  */
 import { execFileSync } from 'node:child_process';
 import { withHarnessPinned } from './cpu-pinning';
@@ -13,6 +13,7 @@ import { startLoopbackPeers } from './loopback-peers';
 import { SERVICE_NODE } from './service-process';
 import { observeSuite, recordingSuite } from './suites/observe';
 import { instructionsSuite } from './suites/instructions';
+import { profileSuite } from './suites/profile';
 import { requestOverheadSuite } from './suites/request-overhead';
 import { scrapeSuite } from './suites/scrape';
 import { synthSuite } from './suites/synth';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     await recordingSuite(Math.max(rounds, 5));
   }
   if (suites.has('scrape')) await scrapeSuite(rounds);
-  if (suites.has('requests') || suites.has('worker') || suites.has('instructions')) {
+  if (suites.has('requests') || suites.has('worker') || suites.has('instructions') || suites.has('profile')) {
     // The loopback peers start on the harness core, with the load generators.
     await withHarnessPinned(async () => {
       const peers = await startLoopbackPeers();
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
         if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
         // Opt-in: needs valgrind, about a minute per variant and round. Counts do not drift, so 2 rounds show the spread.
         if (suites.has('instructions')) await instructionsSuite(2, peers);
+        // Opt-in: needs Linux perf, about 1.5 minutes per round.
+        if (suites.has('profile')) await profileSuite(rounds, peers);
       } finally {
         await peers.close();
       }

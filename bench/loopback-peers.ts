@@ -52,6 +52,13 @@ export async function startLoopbackPeers(): Promise<LoopbackPeers> {
 /** What a benchmarked service is instrumented with: nothing, metrics, metrics + tracing at 10% or 100%, or all of it (tracing 10% + Sentry). */
 export type InstrumentationLevel = 'off' | 'metrics' | 'tracing10' | 'tracing100' | 'full';
 
+/** A named instrumentation level of a service, with what it adds to the environment (e.g. another sample rate). */
+export interface Setup {
+  readonly name: string;
+  readonly level: InstrumentationLevel;
+  readonly env?: Record<string, string>;
+}
+
 /** The environment of each instrumentation level, shared by the request and worker suites. */
 export function instrumentationEnv(level: InstrumentationLevel, peers: LoopbackPeers): Record<string, string> {
   const metrics = level === 'off' ? 'false' : 'true';

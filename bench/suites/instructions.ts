@@ -29,25 +29,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { alternate, commandRuns, heading, median, table } from '../harness';
-import type { InstrumentationLevel, LoopbackPeers } from '../loopback-peers';
+import type { LoopbackPeers, Setup } from '../loopback-peers';
 import { DATABASE_URL, type ServiceProcess } from '../service-process';
-import { cleanUp, startApiFor, TENANT } from './request-overhead';
+import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 import { runExecutions, startWorkerFor } from './worker-throughput';
 
 const WARM_UP_REQUESTS = 2000;
 const MEASURED_REQUESTS = 1000;
 const WARM_UP_EXECUTIONS = 400;
 const MEASURED_EXECUTIONS = 300;
-
-/** An instrumentation level of the API, with what it adds to the environment. */
-interface Setup {
-  readonly name: string;
-  readonly level: InstrumentationLevel;
-  readonly env?: Record<string, string>;
-}
 
 const SETUPS: readonly Setup[] = [
   { name: 'off', level: 'off' },
@@ -93,11 +85,6 @@ function dumpedInstructions(dir: string, pid: number): { main: number; all: numb
   return { main, all };
 }
 
-async function requests(url: string, amount: number): Promise<void> {
-  const result = await autocannon({ url, connections: 4, pipelining: 1, amount, headers: { 'x-tenant-id': TENANT } });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-}
-
 async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
@@ -107,8 +94,8 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
   });
   try {
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
-    await requests(url, WARM_UP_REQUESTS);
-    return await counted(api.api, dir, MEASURED_REQUESTS, () => requests(url, MEASURED_REQUESTS));
+    await sendRequests(url, WARM_UP_REQUESTS, 4);
+    return await counted(api.api, dir, MEASURED_REQUESTS, () => sendRequests(url, MEASURED_REQUESTS, 4));
   } finally {
     await api.api.stop();
     await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));

@@ -84,6 +84,12 @@ export async function cleanUp(runs: readonly Pick<RunningApi, 'schema' | 'queueP
   for (const prefix of new Set(runs.map((r) => r.queuePrefix))) await deleteKeysWithPrefix(REDIS_URL, prefix);
 }
 
+/** Sends `amount` requests for the bench tenant over `connections` connections (no pipelining); any non-2xx or error throws. */
+export async function sendRequests(url: string, amount: number, connections: number): Promise<void> {
+  const result = await autocannon({ url, connections, pipelining: 1, amount, headers: { 'x-tenant-id': TENANT } });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+}
+
 async function load(target: RunningApi, path: string, seconds: number) {
   const before = target.api.cpuMicros();
   const result = await autocannon({

@@ -1,0 +1,112 @@
+/**
+ * Where the CPU time of a request goes: the compiled API under `perf record`
+ * (cpu-clock sampling with call stacks, started with --perf-basic-prof so
+ * JavaScript frames have names), each sample charged to a part of the
+ * observability stack by stack-attribution.ts: metrics, tracing's request
+ * context, the SDK's spans, span export, Sentry, garbage collection, or
+ * everything else (the request's own work).
+ *
+ * The parts answer what the request suite's totals cannot: how much of a
+ * variant's added time is code it runs (its parts) and how much is the rest
+ * of the request running slower beside it (its `other` above off's `other`),
+ * and that split holds even when the host moves whole rounds. Sampling at
+ * about 2 kHz over some 8,000 samples per measurement puts a part of 1 µs
+ * per request within about ±10% of itself.
+ *
+ * Opt-in (BENCH_SUITES=profile): it needs Linux perf (Debian: linux-perf)
+ * and takes about 1.5 minutes per round.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
+import { alternate, commandRuns, type Figures, format, heading, table } from '../harness';
+import type { LoopbackPeers, Setup } from '../loopback-peers';
+import { attribute, PARTS, stacksOf } from '../stack-attribution';
+import { cleanUp, sendRequests, startApiFor } from './request-overhead';
+
+const WARM_UP_REQUESTS = 20_000;
+const MEASURED_REQUESTS = 30_000;
+const CONNECTIONS = 10;
+/** Samples per second of CPU time; not a round number, so sampling does not beat with the services' timers. */
+const FREQUENCY = 1999;
+
+const SETUPS: readonly Setup[] = [
+  { name: 'off', level: 'off' },
+  { name: 'metrics', level: 'metrics' },
+  { name: 'tracing0', level: 'tracing10', env: { TRACING_SAMPLE_RATE: '0' } },
+  { name: 'tracing10', level: 'tracing10' },
+  { name: 'tracing100', level: 'tracing100' },
+  { name: 'full', level: 'full' },
+];
+
+/** Stops `perf record` as Ctrl-C does: it writes its data, then re-raises SIGINT to exit by it. */
+async function stopRecording(recorder: ReturnType<typeof spawn>): Promise<void> {
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => recorder.once('exit', (code, signal) => resolve([code, signal])));
+  recorder.kill('SIGINT');
+  const [code, signal] = await exited;
+  if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record ended with ${code ?? signal}`);
+}
+
+/** One API process of `setup`, profiled over the measured requests: CPU µs per request, in all and per part. */
+async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'gorax-perf-'));
+  const data = join(dir, 'perf.data');
+  // --perf-basic-prof also turns on V8's log, which would land in the working directory.
+  const nodeOptions = `--perf-basic-prof --no-logfile-per-isolate --logfile=${join(dir, 'v8.log')}`;
+  let api: Awaited<ReturnType<typeof startApiFor>> | undefined;
+  try {
+    api = await startApiFor(setup.level, peers, tag, { cpu: SERVICE_CPU, env: { ...setup.env, NODE_OPTIONS: nodeOptions } });
+    const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
+    await sendRequests(url, WARM_UP_REQUESTS, CONNECTIONS);
+    const recorder = spawn('perf', ['record', '-q', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(api.api.child.pid), '-o', data], { stdio: 'ignore' });
+    // perf prints nothing once attached; it attaches within milliseconds, and the API is idle meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = api.api.cpuMicros();
+    await sendRequests(url, MEASURED_REQUESTS, CONNECTIONS);
+    const cpuMicrosPerReq = (api.api.cpuMicros() - before) / MEASURED_REQUESTS;
+    await stopRecording(recorder);
+    // perf script reads the JavaScript symbols from /tmp/perf-<pid>.map, which the process wrote.
+    const script = execFileSync('perf', ['script', '-i', data, '-F', 'ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    const counts = attribute(stacksOf(script));
+    const samples = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (samples < 1000) throw new Error(`perf recorded only ${samples} samples of ${setup.name}`);
+    // Parts as shares of the samples, scaled to the CPU time /proc measured over the same requests.
+    return { cpuMicrosPerReq, ...Object.fromEntries(PARTS.map((part) => [part, (counts[part] / samples) * cpuMicrosPerReq])) };
+  } finally {
+    if (api !== undefined) {
+      await api.api.stop();
+      await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));
+      rmSync(`/tmp/perf-${api.api.child.pid}.map`, { force: true });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function profileSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
+  heading(
+    'Where the time goes',
+    `perf record -g (cpu-clock, ${FREQUENCY} Hz) of the compiled API started with --perf-basic-prof, over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, ${CONNECTIONS} connections, LOG_LEVEL=warn); ${pinningLine()}; a new API process per variant and round; each sample charged to the innermost JavaScript frame's part (bench/stack-attribution.ts), the parts scaled to the CPU µs per request /proc measured over the same requests; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling; tracing10/tracing100 = metrics + tracing at 10%/100%; full = metrics + tracing 10% + Sentry.`,
+  );
+  if (!commandRuns('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'])) {
+    console.log('perf is not installed or may not record here (apt-get install linux-perf; kernel.perf_event_paranoid): skipped.');
+    return;
+  }
+  const tag = `p${Date.now().toString(36)}`;
+  let run = 0; // each measurement gets its own schema and queue prefix
+  const variants = SETUPS.map((setup) => ({ name: setup.name, run: () => profileOne(setup, peers, `${tag}r${++run}${setup.name}`) }));
+  const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
+  console.log('');
+  console.log(table(medians, [{ figure: 'cpuMicrosPerReq', title: 'CPU µs/req', ratio: true }, ...PARTS.map((part) => ({ figure: part, title: part }))]));
+  // What each variant adds to off, part by part: its own code, and `other` = the rest of the request running slower.
+  const off = medians.get('off')!;
+  const added = [...medians]
+    .filter(([name]) => name !== 'off')
+    .map(([name, figures]) => `${name} ${PARTS.map((part) => `${part} ${signed(figures[part]! - off[part]!)}`).join(', ')} (in all ${signed(figures.cpuMicrosPerReq! - off.cpuMicrosPerReq!)})`);
+  console.log(`\nAdded to off, µs per request (medians): ${added.join('; ')}.`);
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${format(value)}`;
+}
