@@ -49,12 +49,14 @@ export interface StartOptions {
   readonly cpu?: number;
   /** A command that runs node, e.g. valgrind and its options; it must keep the pid. */
   readonly wrapper?: readonly string[];
+  /** Options for node itself, before the script (some, like V8's log options, are refused in NODE_OPTIONS). */
+  readonly nodeFlags?: readonly string[];
   readonly startupTimeoutMs?: number;
 }
 
 export async function startService(service: 'api' | 'worker', env: Record<string, string>, readyPort: number, options: StartOptions = {}): Promise<ServiceProcess> {
   const [node, ...wrapperArgs] = [...(options.wrapper ?? []), SERVICE_NODE];
-  const [command, args] = onCpu(options.cpu, node!, [...wrapperArgs, join(ROOT, 'build', 'bin', `${service}.js`)]);
+  const [command, args] = onCpu(options.cpu, node!, [...wrapperArgs, ...(options.nodeFlags ?? []), join(ROOT, 'build', 'bin', `${service}.js`)]);
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -54,10 +54,10 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
   const dir = mkdtempSync(join(tmpdir(), 'gorax-perf-'));
   const data = join(dir, 'perf.data');
   // --perf-basic-prof also turns on V8's log, which would land in the working directory.
-  const nodeOptions = `--perf-basic-prof --no-logfile-per-isolate --logfile=${join(dir, 'v8.log')}`;
+  const nodeFlags = ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(dir, 'v8.log')}`];
   let api: Awaited<ReturnType<typeof startApiFor>> | undefined;
   try {
-    api = await startApiFor(setup.level, peers, tag, { cpu: SERVICE_CPU, env: { ...setup.env, NODE_OPTIONS: nodeOptions } });
+    api = await startApiFor(setup.level, peers, tag, { cpu: SERVICE_CPU, nodeFlags, env: setup.env });
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
     await sendRequests(url, WARM_UP_REQUESTS, CONNECTIONS);
     const recorder = spawn('perf', ['record', '-q', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(api.api.child.pid), '-o', data], { stdio: 'ignore' });
