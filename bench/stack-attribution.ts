@@ -80,3 +80,28 @@ export function attribute(stacks: readonly (readonly string[])[]): Record<Part, 
   for (const stack of stacks) counts[partOf(stack)]++;
   return counts;
 }
+
+/** A measurement's CPU µs per request and its parts' µs (as the profile suite records them). */
+export type PartFigures = Readonly<Record<Part | 'cpuMicrosPerReq', number>>;
+
+/** The share of a measurement's CPU that went to the observability parts (everything but `other`). */
+function observedShare(figures: PartFigures): number {
+  return PARTS.reduce((sum, part) => (part === 'other' ? sum : sum + figures[part]), 0) / figures.cpuMicrosPerReq;
+}
+
+/**
+ * What a variant's observability code adds to a request, relative to the rest
+ * of it, per round: its parts' share of its own CPU minus the baseline's
+ * share in the same round (x), as x / (1 − x). A share within one process
+ * does not move with the host the way µs do (a slow round stretches every
+ * part alike), so this is the steady form of "own code costs N% of a request".
+ * It is a lower bound: work our code causes in other frames (Fastify running
+ * our hooks, a slower rest of the request) is `other`.
+ */
+export function addedShares(variant: readonly PartFigures[], baseline: readonly PartFigures[]): number[] {
+  if (variant.length !== baseline.length) throw new Error(`rounds differ: ${variant.length} against ${baseline.length}`);
+  return variant.map((figures, round) => {
+    const added = observedShare(figures) - observedShare(baseline[round]!);
+    return added / (1 - added);
+  });
+}

@@ -21,9 +21,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
-import { alternate, commandRuns, type Figures, format, heading, table } from '../harness';
+import { alternate, commandRuns, type Figures, format, heading, median, table } from '../harness';
 import type { LoopbackPeers, Setup } from '../loopback-peers';
-import { attribute, PARTS, stacksOf } from '../stack-attribution';
+import { addedShares, attribute, PARTS, type PartFigures, stacksOf } from '../stack-attribution';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 
 const WARM_UP_REQUESTS = 20_000;
@@ -105,6 +105,18 @@ export async function profileSuite(rounds: number, peers: LoopbackPeers): Promis
     .filter(([name]) => name !== 'off')
     .map(([name, figures]) => `${name} ${PARTS.map((part) => `${part} ${signed(figures[part]! - off[part]!)}`).join(', ')} (in all ${signed(figures.cpuMicrosPerReq! - off.cpuMicrosPerReq!)})`);
   console.log(`\nAdded to off, µs per request (medians): ${added.join('; ')}.`);
+  const roundsOf = (name: string) => medians.samples.get(name)! as readonly PartFigures[];
+  const shares = SETUPS.filter(({ name }) => name !== 'off').map(({ name }) => {
+    const perRound = addedShares(roundsOf(name), roundsOf('off'));
+    return `${name} ${percent(median(perRound))} (${percent(Math.min(...perRound))} to ${percent(Math.max(...perRound))})`;
+  });
+  console.log(
+    `\nObservability code beyond off, relative to the rest of the request (per round: the parts but \`other\` as a share of the process's CPU, minus off's share in the same round; a lower bound, steadier than µs): ${shares.join('; ')}.`,
+  );
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
 }
 
 function signed(value: number): string {

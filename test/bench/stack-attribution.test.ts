@@ -1,4 +1,4 @@
-import { attribute, PARTS, partOf, stacksOf } from '../../bench/stack-attribution';
+import { addedShares, attribute, PARTS, type PartFigures, partOf, stacksOf } from '../../bench/stack-attribution';
 
 // Stacks as `perf script -F ip,sym` printed them for the API on Node 24 (trimmed below the event loop).
 const EXPORT_UNDER_REQUEST_HOOK = `
@@ -102,5 +102,26 @@ describe('stacksOf and attribute', () => {
     const counts = attribute(stacks);
     expect(Object.keys(counts)).toEqual([...PARTS]);
     expect(counts).toEqual({ metrics: 0, 'tracing context': 1, spans: 0, 'span export': 1, sentry: 0, gc: 1, other: 0 });
+  });
+});
+
+describe('addedShares', () => {
+  const off: PartFigures = { cpuMicrosPerReq: 100, metrics: 0, 'tracing context': 0.5, spans: 0, 'span export': 0, sentry: 0, gc: 2, other: 97.5 };
+  const full: PartFigures = { cpuMicrosPerReq: 110, metrics: 1.1, 'tracing context': 5.5, spans: 3.3, 'span export': 1.1, sentry: 0, gc: 2.2, other: 96.8 };
+  /** The same measurement on a host twice as slow: every µs doubled. */
+  const slower = (figures: PartFigures): PartFigures => Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, v * 2])) as PartFigures;
+
+  it('is the parts’ share beyond the baseline’s in the same round, relative to the rest, whatever the host’s speed', () => {
+    // full: 13.2 of 110 µs observed (12%), off: 2.5 of 100 (2.5%): 9.5% added, 9.5 / 90.5 of the rest.
+    const [quick, slow, mixed] = addedShares([full, slower(full), slower(full)], [off, slower(off), off]);
+    expect(quick).toBeCloseTo(0.095 / 0.905, 10);
+    expect(slow).toBeCloseTo(quick!, 10);
+    // A slow variant round against a quick baseline round: shares do not care, µs would (220 against 100).
+    expect(mixed).toBeCloseTo(quick!, 10);
+    expect(addedShares([off], [off])).toEqual([0]);
+  });
+
+  it('refuses rounds that do not pair', () => {
+    expect(() => addedShares([full, full], [off])).toThrow('rounds differ: 2 against 1');
   });
 });
