@@ -59,6 +59,19 @@ export interface Setup {
   readonly env?: Record<string, string>;
 }
 
+/**
+ * The API setups the suites measure: the instrumentation levels, and tracing
+ * at 0% (every request unsampled: what tracing costs a request it does not record).
+ */
+export const API_SETUPS: readonly Setup[] = [
+  { name: 'off', level: 'off' },
+  { name: 'metrics', level: 'metrics' },
+  { name: 'tracing0', level: 'tracing10', env: { TRACING_SAMPLE_RATE: '0' } },
+  { name: 'tracing10', level: 'tracing10' },
+  { name: 'tracing100', level: 'tracing100' },
+  { name: 'full', level: 'full' },
+];
+
 /** The environment of each instrumentation level, shared by the request and worker suites. */
 export function instrumentationEnv(level: InstrumentationLevel, peers: LoopbackPeers): Record<string, string> {
   const metrics = level === 'off' ? 'false' : 'true';

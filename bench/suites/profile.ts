@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, commandRuns, type Figures, format, heading, median, table } from '../harness';
-import type { LoopbackPeers, Setup } from '../loopback-peers';
+import { API_SETUPS, type LoopbackPeers, type Setup } from '../loopback-peers';
 import { addedShares, attribute, PARTS, type PartFigures, stacksOf } from '../stack-attribution';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 
@@ -32,14 +32,6 @@ const CONNECTIONS = 10;
 /** Samples per second of CPU time; not a round number, so sampling does not beat with the services' timers. */
 const FREQUENCY = 1999;
 
-const SETUPS: readonly Setup[] = [
-  { name: 'off', level: 'off' },
-  { name: 'metrics', level: 'metrics' },
-  { name: 'tracing0', level: 'tracing10', env: { TRACING_SAMPLE_RATE: '0' } },
-  { name: 'tracing10', level: 'tracing10' },
-  { name: 'tracing100', level: 'tracing100' },
-  { name: 'full', level: 'full' },
-];
 
 /** Stops `perf record` as Ctrl-C does: it writes its data, then re-raises SIGINT to exit by it. */
 async function stopRecording(recorder: ReturnType<typeof spawn>): Promise<void> {
@@ -95,7 +87,7 @@ export async function profileSuite(rounds: number, peers: LoopbackPeers): Promis
   }
   const tag = `p${Date.now().toString(36)}`;
   let run = 0; // each measurement gets its own schema and queue prefix
-  const variants = SETUPS.map((setup) => ({ name: setup.name, run: () => profileOne(setup, peers, `${tag}r${++run}${setup.name}`) }));
+  const variants = API_SETUPS.map((setup) => ({ name: setup.name, run: () => profileOne(setup, peers, `${tag}r${++run}${setup.name}`) }));
   const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
   console.log('');
   console.log(table(medians, [{ figure: 'cpuMicrosPerReq', title: 'CPU µs/req', ratio: true }, ...PARTS.map((part) => ({ figure: part, title: part }))]));
@@ -106,7 +98,7 @@ export async function profileSuite(rounds: number, peers: LoopbackPeers): Promis
     .map(([name, figures]) => `${name} ${PARTS.map((part) => `${part} ${signed(figures[part]! - off[part]!)}`).join(', ')} (in all ${signed(figures.cpuMicrosPerReq! - off.cpuMicrosPerReq!)})`);
   console.log(`\nAdded to off, µs per request (medians): ${added.join('; ')}.`);
   const roundsOf = (name: string) => medians.samples.get(name)! as readonly PartFigures[];
-  const shares = SETUPS.filter(({ name }) => name !== 'off').map(({ name }) => {
+  const shares = API_SETUPS.filter(({ name }) => name !== 'off').map(({ name }) => {
     const perRound = addedShares(roundsOf(name), roundsOf('off'));
     return `${name} ${percent(median(perRound))} (${percent(Math.min(...perRound))} to ${percent(Math.max(...perRound))})`;
   });
