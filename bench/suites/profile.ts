@@ -33,12 +33,26 @@ const CONNECTIONS = 10;
 const FREQUENCY = 1999;
 
 
-/** Stops `perf record` as Ctrl-C does: it writes its data, then re-raises SIGINT to exit by it. */
-async function stopRecording(recorder: ReturnType<typeof spawn>): Promise<void> {
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => recorder.once('exit', (code, signal) => resolve([code, signal])));
-  recorder.kill('SIGINT');
-  const [code, signal] = await exited;
-  if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record ended with ${code ?? signal}`);
+/**
+ * `perf record -g` of process `pid` into `data` until stopped; stopping sends
+ * SIGINT as Ctrl-C does (perf writes its data, then re-raises the signal to
+ * exit by it). Its exit is watched from the start, so a perf that could not
+ * attach and exited at once is reported instead of waited for.
+ */
+function startRecording(pid: number, data: string): { stop(): Promise<void> } {
+  const recorder = spawn('perf', ['record', '-q', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(pid), '-o', data], { stdio: 'ignore' });
+  const exited = new Promise<string>((resolve) => {
+    recorder.once('error', (error) => resolve(error.message));
+    recorder.once('exit', (code, signal) => resolve(code === 0 || signal === 'SIGINT' ? '' : `exit ${code ?? signal}`));
+  });
+  return {
+    stop: async () => {
+      if (recorder.exitCode !== null || recorder.signalCode !== null) throw new Error(`perf record had already ended (${await exited}) before the measured requests ended`);
+      recorder.kill('SIGINT');
+      const failure = await exited;
+      if (failure !== '') throw new Error(`perf record failed: ${failure}`);
+    },
+  };
 }
 
 /** One API process of `setup`, profiled over the measured requests: CPU µs per request, in all and per part. */
@@ -52,13 +66,13 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
     api = await startApiFor(setup.level, peers, tag, { cpu: SERVICE_CPU, nodeFlags, env: setup.env });
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
     await sendRequests(url, WARM_UP_REQUESTS, CONNECTIONS);
-    const recorder = spawn('perf', ['record', '-q', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(api.api.child.pid), '-o', data], { stdio: 'ignore' });
+    const recording = startRecording(api.api.child.pid!, data);
     // perf prints nothing once attached; it attaches within milliseconds, and the API is idle meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const before = api.api.cpuMicros();
     await sendRequests(url, MEASURED_REQUESTS, CONNECTIONS);
     const cpuMicrosPerReq = (api.api.cpuMicros() - before) / MEASURED_REQUESTS;
-    await stopRecording(recorder);
+    await recording.stop();
     // perf script reads the JavaScript symbols from /tmp/perf-<pid>.map, which the process wrote.
     const script = execFileSync('perf', ['script', '-i', data, '-F', 'ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
     const counts = attribute(stacksOf(script));
