@@ -12,10 +12,12 @@
  * name a part themselves (http2, AsyncLocalStorage). Only the innermost
  * other frame decides, because our request hook runs the rest of the request
  * inside `context.with`: charging a sample to any tracing frame on the stack
- * would charge the whole request to tracing. Garbage collection is its own part,
- * wherever it ran (V8's helper threads or the allocating frame's thread),
- * since what made the garbage is not on the stack. Samples without a
- * JavaScript frame (the event loop, the kernel's network stack) are `other`.
+ * would charge the whole request to tracing. Garbage collection is its own
+ * part, wherever it ran (V8's helper threads or the allocating frame's
+ * thread), since what made the garbage is not on the stack. Samples without
+ * a JavaScript frame (the event loop, the kernel's network stack) are
+ * `other`, and so is work our code asks of Fastify or pg (a getter, a hook
+ * chain): each part is a lower bound of what its layer costs.
  */
 
 /** The parts a sample can be charged to, in the order tables print them. */

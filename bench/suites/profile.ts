@@ -7,11 +7,11 @@
  * everything else (the request's own work).
  *
  * The parts answer what the request suite's totals cannot: how much of a
- * variant's added time is code it runs (its parts) and how much is the rest
- * of the request running slower beside it (its `other` above off's `other`),
- * and that split holds even when the host moves whole rounds. Sampling at
- * about 2 kHz over some 8,000 samples per measurement puts a part of 1 µs
- * per request within about ±10% of itself.
+ * variant's added time is code it runs. As a share of their own process's
+ * CPU they hold when the host moves whole rounds (addedShares); `other`
+ * above off's, the rest of the request running slower, carries that noise.
+ * Some 8,000 samples per measurement (about 2 kHz) put a part of 1 µs per
+ * request within about ±15% of itself.
  *
  * Opt-in (BENCH_SUITES=profile): it needs Linux perf (Debian: linux-perf)
  * and takes about 1.5 minutes per round.
@@ -31,7 +31,6 @@ const MEASURED_REQUESTS = 30_000;
 const CONNECTIONS = 10;
 /** Samples per second of CPU time; not a round number, so sampling does not beat with the services' timers. */
 const FREQUENCY = 1999;
-
 
 /**
  * `perf record -g` of process `pid` into `data` until stopped; stopping sends
