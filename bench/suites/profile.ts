@@ -11,7 +11,11 @@
  * CPU they hold when the host moves whole rounds (addedShares); `other`
  * above off's, the rest of the request running slower, carries that noise.
  * Some 8,000 samples per measurement (about 2 kHz) put a part of 1 µs per
- * request within about ±15% of itself.
+ * request within about ±15% of itself. Names come from the perf map that
+ * --perf-basic-prof appends to; when V8 frees code and reuses its address,
+ * the map holds two names for it and a few samples are misnamed (seen: Node's
+ * HTTP finish handler named as an OpenTelemetry time helper in 4 of 27).
+ * perf's build-id cache (~/.debug, hundreds of MB a run) is not written.
  *
  * Opt-in (BENCH_SUITES=profile): it needs Linux perf (Debian: linux-perf)
  * and takes about 1.5 minutes per round.
@@ -39,7 +43,7 @@ const FREQUENCY = 1999;
  * attach and exited at once is reported instead of waited for.
  */
 function startRecording(pid: number, data: string): { stop(): Promise<void> } {
-  const recorder = spawn('perf', ['record', '-q', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(pid), '-o', data], { stdio: 'ignore' });
+  const recorder = spawn('perf', ['record', '-q', '--no-buildid-cache', '-g', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(pid), '-o', data], { stdio: 'ignore' });
   const exited = new Promise<string>((resolve) => {
     recorder.once('error', (error) => resolve(error.message));
     recorder.once('exit', (code, signal) => resolve(code === 0 || signal === 'SIGINT' ? '' : `exit ${code ?? signal}`));
