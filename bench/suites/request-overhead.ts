@@ -84,23 +84,25 @@ export async function cleanUp(runs: readonly Pick<RunningApi, 'schema' | 'queueP
   for (const prefix of new Set(runs.map((r) => r.queuePrefix))) await deleteKeysWithPrefix(REDIS_URL, prefix);
 }
 
-/** Sends `amount` requests for the bench tenant over `connections` connections (no pipelining); any non-2xx or error throws. */
+/**
+ * autocannon against `url` for the bench tenant (no pipelining), for `amount` requests or `duration` seconds; any
+ * non-2xx answer or error throws, naming `label`.
+ */
+async function loadChecked(url: string, limit: { readonly amount: number } | { readonly duration: number }, connections: number, label = url) {
+  const result = await autocannon({ url, connections, pipelining: 1, ...limit, headers: { 'x-tenant-id': TENANT } });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result;
+}
+
+/** Sends `amount` requests for the bench tenant over `connections` connections; any non-2xx or error throws. */
 export async function sendRequests(url: string, amount: number, connections: number): Promise<void> {
-  const result = await autocannon({ url, connections, pipelining: 1, amount, headers: { 'x-tenant-id': TENANT } });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  await loadChecked(url, { amount }, connections);
 }
 
 async function load(target: RunningApi, path: string, seconds: number) {
   const before = target.api.cpuMicros();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${target.port}${path}`,
-    connections: 10,
-    pipelining: 1,
-    duration: seconds,
-    headers: { 'x-tenant-id': TENANT },
-  });
+  const result = await loadChecked(`http://127.0.0.1:${target.port}${path}`, { duration: seconds }, 10, `${path} on ${target.level}`);
   const cpu = target.api.cpuMicros() - before;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path} on ${target.level}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return {
     reqPerSec: result.requests.total / seconds,
     p50Ms: result.latency.p50,
