@@ -13,7 +13,7 @@
  * Only the OpenTelemetry API is used here: it is loaded whether or not
  * tracing is enabled.
  */
-import { createContextKey, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, type Span, TraceFlags, trace } from '@opentelemetry/api';
+import { createContextKey, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 
 /** Set on the parent context of a root span that the caller has already decided to sample. */
 export const SAMPLED_ROOT_KEY = createContextKey('gorax.sampledRoot');
@@ -29,16 +29,50 @@ export function sampleNewTrace(rate: number): boolean {
 const ids = Buffer.alloc(24);
 
 /**
- * A valid span context for a trace that is not sampled. The ids come from
- * Math.random, as the SDK's RandomIdGenerator's do: they must be unique, not
- * unpredictable, and the CSPRNG (crypto.randomFillSync) costs about 4 µs a
- * call here, more than the SDK span this replaces.
+ * The span context of a trace that is not sampled, with ids drawn when first
+ * read. Most unsampled requests never read them (nothing is logged, nothing
+ * enqueued, and the exemplar lookup reads only the flags); drawing and
+ * hex-encoding two ids on every request was the largest part of the
+ * unsampled path (docs/performance.md). The ids are getters on the
+ * prototype: code that copies a span context field by field gets them,
+ * and nothing here or in the SDK, the propagators, Sentry or pino spreads one.
  */
-export function unsampledRootSpan(): Span {
-  for (;;) {
-    for (let offset = 0; offset < ids.length; offset += 4) ids.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, offset);
-    const spanContext = { traceId: ids.toString('hex', 0, 16), spanId: ids.toString('hex', 16, 24), traceFlags: TraceFlags.NONE };
-    // All-zero ids are invalid (one chance in 2^64 per field): draw again.
-    if (spanContext.traceId !== INVALID_TRACEID && spanContext.spanId !== INVALID_SPANID) return trace.wrapSpanContext(spanContext);
+class UnsampledSpanContext implements SpanContext {
+  readonly traceFlags = TraceFlags.NONE;
+  private drawnTraceId: string | undefined = undefined;
+  private drawnSpanId = '';
+
+  get traceId(): string {
+    if (this.drawnTraceId === undefined) this.draw();
+    return this.drawnTraceId!;
   }
+
+  get spanId(): string {
+    if (this.drawnTraceId === undefined) this.draw();
+    return this.drawnSpanId;
+  }
+
+  /**
+   * Random ids from Math.random, as the SDK's RandomIdGenerator's are: they
+   * must be unique, not unpredictable, and the CSPRNG (crypto.randomFillSync)
+   * costs about 4 µs a call here, more than the SDK span this replaces.
+   */
+  private draw(): void {
+    for (;;) {
+      for (let offset = 0; offset < ids.length; offset += 4) ids.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, offset);
+      const traceId = ids.toString('hex', 0, 16);
+      const spanId = ids.toString('hex', 16, 24);
+      // All-zero ids are invalid (one chance in 2^64 per field): draw again.
+      if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) {
+        this.drawnTraceId = traceId;
+        this.drawnSpanId = spanId;
+        return;
+      }
+    }
+  }
+}
+
+/** A valid span context for a trace that is not sampled (not recording; its ids are drawn when first read). */
+export function unsampledRootSpan(): Span {
+  return trace.wrapSpanContext(new UnsampledSpanContext());
 }

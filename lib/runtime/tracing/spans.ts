@@ -67,10 +67,19 @@ export function activeTraceIds(): TraceIds | undefined {
   return context && trace.isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
 }
 
-/** The active span's trace id only when sampled: an exemplar must lead to a trace that exists. */
+/**
+ * The active span's trace id only when sampled: an exemplar must lead to a
+ * trace that exists. A recording span is the SDK's, whose ids are valid by
+ * construction, so only another span's ids are checked: the check (two
+ * regular expressions) was a microsecond of every sampled request's metrics
+ * hook (perf, docs/performance.md).
+ */
 export function sampledTraceId(): string | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  return context && context.traceFlags & TraceFlags.SAMPLED && trace.isSpanContextValid(context) ? context.traceId : undefined;
+  const span = trace.getActiveSpan();
+  if (span === undefined) return undefined;
+  const context = span.spanContext();
+  if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
+  return span.isRecording() || trace.isSpanContextValid(context) ? context.traceId : undefined;
 }
 
 /** Exemplar labels ({ trace_id }) for a duration histogram, when a sampled span is active. */

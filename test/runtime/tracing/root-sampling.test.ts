@@ -1,5 +1,6 @@
 /** The decision for a new trace, taken before the SDK, and the span context an unsampled one gets. */
-import { TraceFlags, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { sampleNewTrace, unsampledRootSpan } from '../../../lib/runtime/tracing/root-sampling';
 
 it('gives an unsampled trace valid W3C ids of its own, not sampled and not recording', () => {
@@ -13,6 +14,32 @@ it('gives an unsampled trace valid W3C ids of its own, not sampled and not recor
     expect(span.isRecording()).toBe(false);
   }
   expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(spans.length);
+});
+
+it('draws the ids once, when first read, and keeps them', () => {
+  const random = jest.spyOn(Math, 'random');
+  try {
+    const span = unsampledRootSpan();
+    // The flags (all the exemplar lookup reads) come without drawing ids.
+    expect(span.spanContext().traceFlags).toBe(TraceFlags.NONE);
+    expect(random).not.toHaveBeenCalled();
+    const { spanId } = span.spanContext();
+    expect(random).toHaveBeenCalledTimes(6);
+    const { traceId } = span.spanContext();
+    expect(span.spanContext().spanId).toBe(spanId);
+    expect(span.spanContext().traceId).toBe(traceId);
+    expect(random).toHaveBeenCalledTimes(6);
+  } finally {
+    random.mockRestore();
+  }
+});
+
+it('propagates its ids as a not-sampled W3C traceparent', () => {
+  const span = unsampledRootSpan();
+  const carrier: Record<string, string> = {};
+  new W3CTraceContextPropagator().inject(trace.setSpan(ROOT_CONTEXT, span), carrier, { set: (c, k, v) => (c[k] = v) });
+  const { traceId, spanId } = span.spanContext();
+  expect(carrier.traceparent).toBe(`00-${traceId}-${spanId}-00`);
 });
 
 it('samples nothing at 0, everything at 1, and about the share in between', () => {

@@ -76,6 +76,21 @@ describe('under an unsampled parent (ParentBased records none of its descendants
   });
 });
 
+describe('exemplar trace ids', () => {
+  let tracing: InProcessTracing;
+  beforeAll(() => (tracing = startInProcessTracing({ sampleRate: 1 })));
+  afterAll(() => tracing.stop());
+
+  it('come from a recording span, and from a sampled remote parent only when its ids are valid', async () => {
+    const recorded = await withSpan('request', {}, async (span: Span) => [span.spanContext().traceId, sampledTraceId()] as const);
+    expect(recorded[1]).toBe(recorded[0]);
+    expect(remoteParent(true).run(sampledTraceId)).toBe(remoteParent(true).traceId);
+    const invalid = (traceId: string) => context.with(trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED }), sampledTraceId);
+    expect(invalid('0'.repeat(32))).toBeUndefined();
+    expect(invalid('not-a-trace-id')).toBeUndefined();
+  });
+});
+
 describe('with an SDK sampling nothing', () => {
   let tracing: InProcessTracing;
   beforeAll(() => (tracing = startInProcessTracing({ sampleRate: 0 })));
