@@ -4,7 +4,8 @@
  * the images run; `npm run bench` compiles first. BENCH_ROUNDS (default 3),
  * BENCH_BLOCKS (default 3: new API processes per block in the request suite)
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
- * `instructions` and `profile` are opt-in) narrow a run.
+ * `instructions` and `profile` are opt-in) narrow a run; BENCH_LOG_LEVEL
+ * (default warn) sets the services' LOG_LEVEL in every variant.
  */
 import { execFileSync } from 'node:child_process';
 import { withHarnessPinned } from './cpu-pinning';

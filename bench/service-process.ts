@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_LEVELS } from '../lib/runtime/config/runtime-config';
 import { onCpu } from './cpu-pinning';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -25,6 +26,21 @@ export { freePort } from '../test/runtime/support/free-port';
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The services' LOG_LEVEL: BENCH_LOG_LEVEL, default warn, the same in every
+ * variant. At warn a request logs nothing; at info (the images' default)
+ * every answered request writes its request line, with the trace ids when
+ * tracing is on, so part of what tracing costs in production is only
+ * measured at info. The lines go to /dev/null.
+ */
+export const SERVICE_LOG_LEVEL = serviceLogLevel(process.env.BENCH_LOG_LEVEL);
+
+export function serviceLogLevel(value: string | undefined): string {
+  if (value === undefined || value === '') return 'warn';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new Error(`BENCH_LOG_LEVEL=${JSON.stringify(value)}: accepts ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
 /** What every benchmarked API and worker is configured with, besides its ports and instrumentation. */
 export function baseServiceEnv(run: { readonly schema: string; readonly queuePrefix: string }): Record<string, string> {
   return {
@@ -33,7 +49,7 @@ export function baseServiceEnv(run: { readonly schema: string; readonly queuePre
     DATABASE_SCHEMA: run.schema,
     QUEUE_PREFIX: run.queuePrefix,
     LISTEN_HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: SERVICE_LOG_LEVEL,
   };
 }
 

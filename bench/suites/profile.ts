@@ -28,6 +28,7 @@ import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, commandRuns, type Figures, format, heading, median, table } from '../harness';
 import { API_SETUPS, type LoopbackPeers, type Setup } from '../loopback-peers';
 import { addedShares, attribute, PARTS, type PartFigures, stacksOf } from '../stack-attribution';
+import { SERVICE_LOG_LEVEL } from '../service-process';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 
 const WARM_UP_REQUESTS = 20_000;
@@ -96,7 +97,7 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
 export async function profileSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Where the time goes',
-    `perf record -g (cpu-clock, ${FREQUENCY} Hz) of the compiled API started with --perf-basic-prof, over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, ${CONNECTIONS} connections, LOG_LEVEL=warn); ${pinningLine()}; a new API process per variant and round; each sample charged to the innermost JavaScript frame's part (bench/stack-attribution.ts), the parts scaled to the CPU µs per request /proc measured over the same requests; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling; tracing10/tracing100 = metrics + tracing at 10%/100%; full = metrics + tracing 10% + Sentry.`,
+    `perf record -g (cpu-clock, ${FREQUENCY} Hz) of the compiled API started with --perf-basic-prof, over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, ${CONNECTIONS} connections, LOG_LEVEL=${SERVICE_LOG_LEVEL}); ${pinningLine()}; a new API process per variant and round; each sample charged to the innermost JavaScript frame's part (bench/stack-attribution.ts), the parts scaled to the CPU µs per request /proc measured over the same requests; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling; tracing10/tracing100 = metrics + tracing at 10%/100%; full = metrics + tracing 10% + Sentry.`,
   );
   if (!commandRuns('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'])) {
     console.log('perf is not installed or may not record here (apt-get install linux-perf; kernel.perf_event_paranoid): skipped.');

@@ -18,7 +18,7 @@ import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, pooled, type Results, table, type Variant } from '../harness';
 import { type InstrumentationLevel as Level, instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, type ServiceProcess, type StartOptions, startService } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, SERVICE_LOG_LEVEL, type ServiceProcess, type StartOptions, startService } from '../service-process';
 
 /** The tenant every benchmark request and execution is made for. */
 export const TENANT = 'bench-tenant';
@@ -146,7 +146,7 @@ export async function requestOverheadSuite(rounds: number, seconds: number, bloc
   const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
   heading(
     'Request overhead',
-    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=warn in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; ${blocks} blocks, each with a new API process per variant (warmed up for ${WARM_UP_SECONDS} s per route), of ${rounds} alternated rounds; medians over all ${blocks * rounds} rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
+    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=${SERVICE_LOG_LEVEL} in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; ${blocks} blocks, each with a new API process per variant (warmed up for ${WARM_UP_SECONDS} s per route), of ${rounds} alternated rounds; medians over all ${blocks * rounds} rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
   );
   const perRoute: Results[][] = ROUTES.map(() => []);
   for (let block = 1; block <= blocks; block++) {

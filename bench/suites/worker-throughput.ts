@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { HARNESS_CPU, SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, table, type Variant } from '../harness';
 import { type InstrumentationLevel, instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { baseServiceEnv, DATABASE_URL, freePort, type ServiceProcess, type StartOptions, startService } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, SERVICE_LOG_LEVEL, type ServiceProcess, type StartOptions, startService } from '../service-process';
 import { cleanUp, startApiFor, TENANT, tracingPresent } from './request-overhead';
 
 const SUBMITTERS = 20;
@@ -68,7 +68,7 @@ export async function workerThroughputSuite(rounds: number, executions: number, 
   const levels = tracingPresent() ? (['off', 'full'] as const) : (['off', 'metrics'] as const);
   heading(
     'Worker throughput',
-    `${executions} executions of a one-step workflow (trigger:manual → action:transform) per sample, submitted by ${SUBMITTERS} concurrent clients; executions/s from the first POST until PostgreSQL holds all of them finished; default WORKER_CONCURRENCY; compiled services, LOG_LEVEL=warn; the worker is the measured service and its API runs with the harness: ${pinningLine()}; medians of ${rounds} alternated rounds. full = metrics + tracing 10% + Sentry.`,
+    `${executions} executions of a one-step workflow (trigger:manual → action:transform) per sample, submitted by ${SUBMITTERS} concurrent clients; executions/s from the first POST until PostgreSQL holds all of them finished; default WORKER_CONCURRENCY; compiled services, LOG_LEVEL=${SERVICE_LOG_LEVEL}; the worker is the measured service and its API runs with the harness: ${pinningLine()}; medians of ${rounds} alternated rounds. full = metrics + tracing 10% + Sentry.`,
   );
   const tag = `w${Date.now().toString(36)}`;
   const db = new Client({ connectionString: DATABASE_URL });

@@ -37,7 +37,7 @@ const ids = Buffer.alloc(24);
  * prototype: code that copies a span context field by field gets them,
  * and nothing here or in the SDK, the propagators, Sentry or pino spreads one.
  */
-class UnsampledSpanContext implements SpanContext {
+export class UnsampledSpanContext implements SpanContext {
   readonly traceFlags = TraceFlags.NONE;
   private drawnTraceId: string | undefined = undefined;
   private drawnSpanId = '';

@@ -3,7 +3,8 @@
  * trace's ids for logs, exemplars and error reports. Only the OpenTelemetry
  * API is used here: without a registered SDK every call is a cheap no-op.
  */
-import { type Attributes, type Span, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { type Attributes, type Span, type SpanContext, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { UnsampledSpanContext } from './root-sampling';
 
 const TRACER_NAME = 'gorax';
 
@@ -61,25 +62,31 @@ export interface TraceIds {
   readonly spanId: string;
 }
 
-/** The active span's ids when it is valid, sampled or not (logs correlate either way). */
-export function activeTraceIds(): TraceIds | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  return context && trace.isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
+/**
+ * Whether a span's ids are valid. The SDK's recording spans and our unsampled
+ * roots have valid ids by construction, so only other spans (a caller's
+ * context that nothing recorded under) are checked: the check, two regular
+ * expressions, was about a microsecond of every sampled request's metrics
+ * hook and runs for every log line (perf, docs/performance.md).
+ */
+function hasValidIds(span: Span, context: SpanContext): boolean {
+  return span.isRecording() || context instanceof UnsampledSpanContext || trace.isSpanContextValid(context);
 }
 
-/**
- * The active span's trace id only when sampled: an exemplar must lead to a
- * trace that exists. A recording span is the SDK's, whose ids are valid by
- * construction, so only another span's ids are checked: the check (two
- * regular expressions) was a microsecond of every sampled request's metrics
- * hook (perf, docs/performance.md).
- */
+/** The active span's ids when they are valid, sampled or not (logs correlate either way). */
+export function activeTraceIds(): TraceIds | undefined {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return undefined;
+  const context = span.spanContext();
+  return hasValidIds(span, context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
+}
+
+/** The active span's trace id only when sampled: an exemplar must lead to a trace that exists. */
 export function sampledTraceId(): string | undefined {
   const span = trace.getActiveSpan();
   if (span === undefined) return undefined;
   const context = span.spanContext();
-  if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
-  return span.isRecording() || trace.isSpanContextValid(context) ? context.traceId : undefined;
+  return (context.traceFlags & TraceFlags.SAMPLED) !== 0 && hasValidIds(span, context) ? context.traceId : undefined;
 }
 
 /** Exemplar labels ({ trace_id }) for a duration histogram, when a sampled span is active. */

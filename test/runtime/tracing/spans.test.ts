@@ -76,7 +76,7 @@ describe('under an unsampled parent (ParentBased records none of its descendants
   });
 });
 
-describe('exemplar trace ids', () => {
+describe('ids for exemplars and log lines', () => {
   let tracing: InProcessTracing;
   beforeAll(() => (tracing = startInProcessTracing({ sampleRate: 1 })));
   afterAll(() => tracing.stop());
@@ -88,6 +88,12 @@ describe('exemplar trace ids', () => {
     const invalid = (traceId: string) => context.with(trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED }), sampledTraceId);
     expect(invalid('0'.repeat(32))).toBeUndefined();
     expect(invalid('not-a-trace-id')).toBeUndefined();
+  });
+
+  it('leave log lines without ids when the active context is invalid', () => {
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'not-a-trace-id', spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE });
+    expect(context.with(parent, activeTraceIds)).toBeUndefined();
+    expect(remoteParent(false).run(activeTraceIds)).toEqual({ traceId: remoteParent(false).traceId, spanId: remoteParent(false).spanId });
   });
 });
 
