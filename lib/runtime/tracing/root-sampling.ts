@@ -30,12 +30,13 @@ const ids = Buffer.alloc(24);
 
 /**
  * The span context of a trace that is not sampled, with ids drawn when first
- * read. Most unsampled requests never read them (nothing is logged, nothing
- * enqueued, and the exemplar lookup reads only the flags); drawing and
- * hex-encoding two ids on every request was the largest part of the
- * unsampled path (docs/performance.md). The ids are getters on the
- * prototype: code that copies a span context field by field gets them,
- * and nothing here or in the SDK, the propagators, Sentry or pino spreads one.
+ * read. A request that logs nothing and enqueues nothing never reads them
+ * (the exemplar lookup reads only the flags; at LOG_LEVEL=info the request
+ * line does read them); drawing and hex-encoding two ids on every request
+ * was the largest part of the unsampled path (docs/performance.md). The ids
+ * are getters on the prototype: code that copies a span context field by
+ * field gets them, and nothing here or in the SDK, the propagators, Sentry
+ * or pino spreads one.
  */
 export class UnsampledSpanContext implements SpanContext {
   readonly traceFlags = TraceFlags.NONE;
