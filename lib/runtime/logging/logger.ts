@@ -1,7 +1,7 @@
 /**
  * The services' structured JSON logger (pino). Level names instead of
- * numbers, the service in every line, and secrets redacted by path in case a
- * config or header object is ever logged. A line written inside a span
+ * numbers, the service in every line, and secrets redacted (log-redaction.ts)
+ * in case a config, error or header object is ever logged. A line written inside a span
  * carries its trace_id and span_id (nothing when tracing is off). Errors
  * logged as `err` or `error` are scrubbed of credentials (error-serializer).
  */
@@ -9,27 +9,13 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { createCredentialScrubber } from '../errors/credential-scrubber';
 import { activeTraceIds } from '../tracing/spans';
 import { createErrorSerializer } from './error-serializer';
+import { CENSOR, redactFields, redactOneLevel, TOP_LEVEL_REDACT_PATHS } from './log-redaction';
+
+/** The fields with a serializer of ours: redacted inside it, after serializing. */
+const SERIALIZED_FIELDS: ReadonlySet<string> = new Set(['err', 'error']);
 
 export type { Logger } from 'pino';
 
-export const REDACTED_PATHS = [
-  'databaseUrl',
-  'redisUrl',
-  'dsn',
-  '*.databaseUrl',
-  '*.redisUrl',
-  '*.dsn',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'SENTRY_DSN',
-  '*.DATABASE_URL',
-  '*.REDIS_URL',
-  '*.SENTRY_DSN',
-  'headers.authorization',
-  'headers.cookie',
-  '*.headers.authorization',
-  '*.headers.cookie',
-];
 
 export interface LoggerOptions {
   readonly level: string;
@@ -41,14 +27,20 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const serializeError = createErrorSerializer(createCredentialScrubber(options.secrets ?? []));
-  return pino(
+  const scrubError = createErrorSerializer(createCredentialScrubber(options.secrets ?? []));
+  // Redacted after serializing, as pino redacts (log-redaction.ts).
+  const serializeError = (value: unknown) => redactOneLevel(scrubError(value));
+  const logger = pino(
     {
       level: options.level,
       base: { service: `gorax-${options.service}` },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redactFields(fields, SERIALIZED_FIELDS),
+        bindings: (bindings) => redactFields(bindings, SERIALIZED_FIELDS),
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: [...TOP_LEVEL_REDACT_PATHS], censor: CENSOR },
       serializers: { err: serializeError, error: serializeError },
       mixin: () => {
         const ids = activeTraceIds();
@@ -57,4 +49,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? pino.destination({ fd: 1, sync: true }),
   );
+  // pino applies formatters.bindings to the root's bindings only (children get an identity formatter), so a child's
+  // bindings (Fastify's request.log, logger.child({ … })) are redacted here; children inherit this child().
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactFields(bindings, SERIALIZED_FIELDS), childOptions);
+  } as Logger['child'];
+  return logger;
 }
