@@ -1,9 +1,10 @@
 /**
  * The services' structured JSON logger (pino). Level names instead of
  * numbers, the service in every line, and secrets redacted (log-redaction.ts)
- * in case a config, error or header object is ever logged. A line written inside a span
- * carries its trace_id and span_id (nothing when tracing is off). Errors
- * logged as `err` or `error` are scrubbed of credentials (error-serializer).
+ * in case a config, error or header object is ever logged. A line written
+ * inside a span carries its trace_id and span_id (nothing when tracing is
+ * off). Errors logged as `err` or `error` are scrubbed of credentials
+ * (error-serializer).
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { createCredentialScrubber } from '../errors/credential-scrubber';
@@ -11,11 +12,14 @@ import { activeTraceIds } from '../tracing/spans';
 import { createErrorSerializer } from './error-serializer';
 import { CENSOR, redactFields, redactOneLevel, TOP_LEVEL_REDACT_PATHS } from './log-redaction';
 
-/** The fields with a serializer of ours: redacted inside it, after serializing. */
+/**
+ * The fields with a serializer of ours: redacted inside it, after serializing.
+ * A child logger's own serializers (no code of ours adds any) would get
+ * their field already redacted, where pino redacted after them.
+ */
 const SERIALIZED_FIELDS: ReadonlySet<string> = new Set(['err', 'error']);
 
 export type { Logger } from 'pino';
-
 
 export interface LoggerOptions {
   readonly level: string;
