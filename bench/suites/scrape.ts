@@ -80,6 +80,13 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** One render of `registry` and how long it took, in ms. */
+async function timedRender(registry: Scraped): Promise<{ readonly text: Awaited<ReturnType<Scraped['render']>>; readonly ms: number }> {
+  const start = process.hrtime.bigint();
+  const text = await registry.render();
+  return { text, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+}
+
 /**
  * Builds a registry, renders it once (cold) and RENDERS times (early), warms it up, then renders it RENDERS times
  * (warm); the event-loop delay is sampled at 1 ms resolution throughout the warm renders.
@@ -94,20 +101,15 @@ async function measure(build: () => Scraped): Promise<Record<string, number>> {
   const coldMs = Number(process.hrtime.bigint() - coldStart) / 1e6;
   // The next renders, as a process's first minute of scrapes: what the suite measured before it warmed up further.
   const early: number[] = [];
-  for (let i = 0; i < RENDERS; i++) {
-    const start = process.hrtime.bigint();
-    await registry.render();
-    early.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
+  for (let i = 0; i < RENDERS; i++) early.push((await timedRender(registry)).ms);
   const warmUpStart = Date.now();
   for (let rendered = 1 + RENDERS; rendered < WARM_UP_RENDERS && Date.now() - warmUpStart < WARM_UP_MS; rendered++) await registry.render();
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const times: number[] = [];
   for (let i = 0; i < RENDERS; i++) {
-    const start = process.hrtime.bigint();
-    const text = await registry.render();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const { text, ms } = await timedRender(registry);
+    times.push(ms);
     if (text.length === 0) throw new Error('empty exposition');
     // Let the event-loop monitor take its sample between renders.
     await new Promise((resolve) => setTimeout(resolve, 5));
