@@ -40,36 +40,29 @@ const ids = Buffer.alloc(24);
  */
 export class UnsampledSpanContext implements SpanContext {
   readonly traceFlags = TraceFlags.NONE;
-  private drawnTraceId: string | undefined = undefined;
-  private drawnSpanId = '';
+  private drawn: { readonly traceId: string; readonly spanId: string } | undefined = undefined;
 
   get traceId(): string {
-    if (this.drawnTraceId === undefined) this.draw();
-    return this.drawnTraceId!;
+    return (this.drawn ??= drawIds()).traceId;
   }
 
   get spanId(): string {
-    if (this.drawnTraceId === undefined) this.draw();
-    return this.drawnSpanId;
+    return (this.drawn ??= drawIds()).spanId;
   }
+}
 
-  /**
-   * Random ids from Math.random, as the SDK's RandomIdGenerator's are: they
-   * must be unique, not unpredictable, and the CSPRNG (crypto.randomFillSync)
-   * costs about 4 µs a call here, more than the SDK span this replaces.
-   */
-  private draw(): void {
-    for (;;) {
-      for (let offset = 0; offset < ids.length; offset += 4) ids.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, offset);
-      const traceId = ids.toString('hex', 0, 16);
-      const spanId = ids.toString('hex', 16, 24);
-      // All-zero ids are invalid (one chance in 2^64 per field): draw again.
-      if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) {
-        this.drawnTraceId = traceId;
-        this.drawnSpanId = spanId;
-        return;
-      }
-    }
+/**
+ * Random ids from Math.random, as the SDK's RandomIdGenerator's are: they
+ * must be unique, not unpredictable, and the CSPRNG (crypto.randomFillSync)
+ * costs about 4 µs a call here, more than the SDK span this replaces.
+ */
+function drawIds(): { traceId: string; spanId: string } {
+  for (;;) {
+    for (let offset = 0; offset < ids.length; offset += 4) ids.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, offset);
+    const traceId = ids.toString('hex', 0, 16);
+    const spanId = ids.toString('hex', 16, 24);
+    // All-zero ids are invalid (one chance in 2^64 per field): draw again.
+    if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) return { traceId, spanId };
   }
 }
 
