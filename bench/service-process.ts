@@ -41,6 +41,25 @@ export function serviceLogLevel(value: string | undefined): string {
   return value;
 }
 
+/**
+ * Seconds of workflow requests every new API process answers before it is
+ * measured: BENCH_WARM_UP_SECONDS, default 20. V8 is still compiling well
+ * after the first few seconds, and more so with tracing, whose sampled path
+ * runs on a tenth of the requests: perf put TurboFan's compile tasks at 6.6
+ * µs per request of `off` and 8.5 of `full` over the 40,000 requests after a
+ * 10,000-request warm-up (about the 3 s the request suite used to give), and
+ * at 1.6 and 2.4 after 50,000. A short warm-up measures a process's first
+ * minute, where the targets are about a service that runs for days.
+ */
+export const WARM_UP_SECONDS = warmUpSeconds(process.env.BENCH_WARM_UP_SECONDS);
+
+export function warmUpSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 20;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`BENCH_WARM_UP_SECONDS=${JSON.stringify(value)}: accepts a whole number of seconds, at least 1`);
+  return seconds;
+}
+
 /** What every benchmarked API and worker is configured with, besides its ports and instrumentation. */
 export function baseServiceEnv(run: { readonly schema: string; readonly queuePrefix: string }): Record<string, string> {
   return {

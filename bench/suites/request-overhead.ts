@@ -18,7 +18,7 @@ import { deleteKeysWithPrefix } from '../../test/runtime/support/redis-keys';
 import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, formatPaired, heading, pooled, type Results, table, type Variant } from '../harness';
 import { type InstrumentationLevel as Level, instrumentationEnv, type LoopbackPeers } from '../loopback-peers';
-import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, SERVICE_LOG_LEVEL, type ServiceProcess, type StartOptions, startService } from '../service-process';
+import { baseServiceEnv, DATABASE_URL, freePort, REDIS_URL, ROOT, SERVICE_LOG_LEVEL, type ServiceProcess, type StartOptions, startService, WARM_UP_SECONDS } from '../service-process';
 
 /** The tenant every benchmark request and execution is made for. */
 export const TENANT = 'bench-tenant';
@@ -116,8 +116,8 @@ const ROUTES = [
   ['GET /health/live', () => '/health/live'],
 ] as const;
 
-/** Seconds of load per process and route before a block's rounds: JIT, connection pools, the first series. */
-const WARM_UP_SECONDS = 3;
+/** Seconds of load per route before its rounds, after the process's warm-up: connection pools, the route's first series. */
+const ROUTE_WARM_UP_SECONDS = 3;
 
 /** Starts one API per level, measures every route in alternated rounds, stops them: one block's results per route. */
 async function measureBlock(levels: readonly Level[], block: number, rounds: number, seconds: number, peers: LoopbackPeers): Promise<Results[]> {
@@ -125,9 +125,11 @@ async function measureBlock(levels: readonly Level[], block: number, rounds: num
   const running: RunningApi[] = [];
   try {
     for (const level of levels) running.push(await startApiFor(level, peers, tag, { cpu: SERVICE_CPU }));
+    // Until V8 has compiled what the workflow route runs (WARM_UP_SECONDS); the routes share most of their code.
+    for (const target of running) await load(target, ROUTES[0][1](target), WARM_UP_SECONDS);
     const results: Results[] = [];
     for (const [, path] of ROUTES) {
-      for (const target of running) await load(target, path(target), WARM_UP_SECONDS);
+      for (const target of running) await load(target, path(target), ROUTE_WARM_UP_SECONDS);
       const variants: Variant[] = running.map((target) => ({ name: target.level, run: () => load(target, path(target), seconds) }));
       results.push(await alternate(variants, rounds, undefined, (line) => console.log(`  block ${block} ${line.trimStart()}`)));
     }
@@ -146,7 +148,7 @@ export async function requestOverheadSuite(rounds: number, seconds: number, bloc
   const levels: Level[] = tracingPresent() ? ['off', 'metrics', 'tracing10', 'tracing100', 'full'] : ['off', 'metrics'];
   heading(
     'Request overhead',
-    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=${SERVICE_LOG_LEVEL} in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; ${blocks} blocks, each with a new API process per variant (warmed up for ${WARM_UP_SECONDS} s per route), of ${rounds} alternated rounds; medians over all ${blocks * rounds} rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
+    `autocannon, 10 connections, no pipelining, ${seconds} s per sample, against the compiled API (LOG_LEVEL=${SERVICE_LOG_LEVEL} in every variant); CPU µs per request of the API process from /proc/<pid>/stat (10 ms ticks); ${pinningLine()}; ${blocks} blocks, each with a new API process per variant (warmed up for ${WARM_UP_SECONDS} s on the workflow route, BENCH_WARM_UP_SECONDS, then ${ROUTE_WARM_UP_SECONDS} s per route), of ${rounds} alternated rounds; medians over all ${blocks * rounds} rounds. Variants: off = METRICS_ENABLED=false; metrics; tracing10/tracing100 = metrics + TRACING_ENABLED at 10%/100% sampling to a loopback OTLP/gRPC sink; full = metrics + tracing 10% + SENTRY_ENABLED with a loopback DSN.${tracingPresent() ? '' : ' Tracing is not built: only off and metrics run.'}`,
   );
   const perRoute: Results[][] = ROUTES.map(() => []);
   for (let block = 1; block <= blocks; block++) {
