@@ -6,8 +6,9 @@
  * thread's instruction count moves by well under 1%.
  *
  * Per variant: the API starts under callgrind, answers a warm-up of
- * GET /api/v1/workflows/:id (JIT, pools), the counters are zeroed
- * (callgrind_control -z), it answers the measured requests, and the counters
+ * GET /api/v1/workflows/:id (JIT, pools), counting is turned on and the
+ * counters zeroed (callgrind_control -i on, -z; the start-up and warm-up run
+ * uncounted, and faster), it answers the measured requests, and the counters
  * are dumped (-d). Reported per request: the main thread (JavaScript, the
  * event loop, the GC work done there) and all threads (adding V8's
  * background compiler and GC helpers, which run when they run and are the
@@ -23,7 +24,7 @@
  * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
  * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about a
- * minute per variant.
+ * minute and a half per variant.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -36,17 +37,26 @@ import { DATABASE_URL, type ServiceProcess } from '../service-process';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 import { runExecutions, startWorkerFor } from './worker-throughput';
 
-const WARM_UP_REQUESTS = 2000;
-const MEASURED_REQUESTS = 1000;
+/**
+ * The warm-up runs with callgrind's instrumentation off (about 1 ms per
+ * request instead of 5-15), so it can be long enough for V8 to finish
+ * compiling: counted after 2,000 requests, as this suite first did, the
+ * sampled path (a tenth of the requests at most) still ran in V8's lower
+ * tiers and its export code cold, and `off` counted 288-290k per request
+ * against 222-229k after 50,000. The measured requests are enough to spread
+ * the collectors' cycles and each autocannon run's connections over.
+ */
+const WARM_UP_REQUESTS = 50_000;
+const MEASURED_REQUESTS = 5000;
 const WARM_UP_EXECUTIONS = 400;
 const MEASURED_EXECUTIONS = 300;
 
 /** Counted; tracing at 10% is estimated from 0% and 100% (which of 1,000 requests a 10% die samples moves the count by ±10% of the sampled cost). */
 const SETUPS = API_SETUPS.filter((setup) => ['off', 'metrics', 'tracing0', 'tracing100'].includes(setup.name));
 
-/** valgrind's callgrind, one output file per thread, named by pid, in `dir`. */
+/** valgrind's callgrind, one output file per thread, named by pid, in `dir`; counting from when `counted` turns it on. */
 function callgrind(dir: string): string[] {
-  return ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dir}/callgrind.out.%p`, '--dump-instr=no'];
+  return ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${dir}/callgrind.out.%p`, '--dump-instr=no'];
 }
 
 /**
@@ -55,9 +65,10 @@ function callgrind(dir: string): string[] {
  */
 const QUIET_TIMERS = { HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000', WORKER_STALLED_INTERVAL_MS: '3600000' };
 
-/** Zeroes the process's counters, runs `work`, dumps them: instructions per unit of work, main thread and all threads. */
+/** Turns counting on, zeroes the process's counters, runs `work`, dumps them: instructions per unit of work, main thread and all threads. */
 async function counted(service: ServiceProcess, dir: string, units: number, work: () => Promise<void>): Promise<{ main: number; all: number }> {
   const pid = service.child.pid!;
+  execFileSync('callgrind_control', ['-i', 'on', String(pid)], { stdio: 'ignore' });
   execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
   await work();
   execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
@@ -160,7 +171,7 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
 export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Instructions per request',
-    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, 4 connections); thousands of instructions per request, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
+    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
   );
   if (!commandRuns('valgrind', ['--version'])) {
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');
@@ -169,7 +180,7 @@ export async function instructionsSuite(rounds: number, peers: LoopbackPeers): P
   await countSetups(SETUPS, measure, { name: 'tracing10 (estimated)', from: 'tracing0', to: 'tracing100' }, 'req', rounds, peers);
   heading(
     'Instructions per execution',
-    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference: the worker's full.`,
+    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference: the worker's full.`,
   );
   await countSetups(WORKER_SETUPS, measureWorker, { name: 'full10 (estimated)', from: 'full0', to: 'full100' }, 'execution', rounds, peers);
 }
