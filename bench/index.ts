@@ -5,7 +5,9 @@
  * BENCH_BLOCKS (default 3: new API processes per block in the request suite)
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
  * `instructions` and `profile` are opt-in) narrow a run; BENCH_LOG_LEVEL
- * (default warn) sets the services' LOG_LEVEL in every variant.
+ * (default warn) sets the services' LOG_LEVEL in every variant, and
+ * BENCH_WARM_UP_SECONDS (default 20) how long each request-suite API process
+ * is warmed up before it is measured.
  */
 import { execFileSync } from 'node:child_process';
 import { withHarnessPinned } from './cpu-pinning';

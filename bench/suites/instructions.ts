@@ -51,7 +51,7 @@ const MEASURED_REQUESTS = 5000;
 const WARM_UP_EXECUTIONS = 400;
 const MEASURED_EXECUTIONS = 300;
 
-/** Counted; tracing at 10% is estimated from 0% and 100% (which of 1,000 requests a 10% die samples moves the count by ±10% of the sampled cost). */
+/** Counted; tracing at 10% is estimated from 0% and 100% (which of the measured requests a 10% die samples would move the count by several per cent of the sampled cost). */
 const SETUPS = API_SETUPS.filter((setup) => ['off', 'metrics', 'tracing0', 'tracing100'].includes(setup.name));
 
 /** valgrind's callgrind, one output file per thread, named by pid, in `dir`; counting from when `counted` turns it on. */
