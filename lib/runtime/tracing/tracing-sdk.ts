@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -26,6 +25,7 @@ import {
   ATTR_SERVICE_VERSION,
 } from '@opentelemetry/semantic-conventions';
 import { serviceSampler } from './caller-decided-sampler';
+import { createSpanExporter } from './otlp-span-exporter';
 import { underRecordingSpanOnly } from './recording-parent-only';
 import { SpanScrubbingProcessor } from './span-scrubbing-processor';
 import type { TracingHandle } from './tracing-state';
@@ -63,7 +63,7 @@ export function startTracing(settings: TracingSettings): TracingHandle {
     }),
     sampler: serviceSampler(settings.sampleRate),
     // Scrubbing first: it edits attributes before the batch processor takes the span.
-    spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(new OTLPTraceExporter({ url: exporterUrl(settings.endpoint) }))],
+    spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(createSpanExporter(exporterUrl(settings.endpoint)))],
   });
   provider.register({
     propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
