@@ -9,8 +9,8 @@
  * allocates an array per id. Counted warm inside the API (callgrind, 50,000
  * uncounted requests, then 5,000 counted, every request sampled), that was
  * about 88k instructions per request for its two spans, the largest part of
- * what a sampled request costs; this writer brought the request from about
- * 376k to 324k (docs/performance.md).
+ * what a sampled request costs; with this writer the same request counts
+ * about 329k instead of 376k (docs/performance.md).
  *
  * Messages are length-delimited, so each one reserves a byte for its length
  * and moves its bytes along when the length needs more (as upstream does).
