@@ -256,9 +256,8 @@ function writeEvent(out: ProtobufBuffer, event: TimedEvent): void {
   out.end(at);
 }
 
-function writeLink(out: ProtobufBuffer, link: Link): void {
-  const at = out.begin();
-  const context: SpanContext = link.context;
+/** Fields 1-3 of a Span and of a Link alike: trace id, span id and trace state. */
+function writeIds(out: ProtobufBuffer, context: SpanContext): void {
   out.tag(1, LENGTH_DELIMITED);
   out.hexId(context.traceId);
   out.tag(2, LENGTH_DELIMITED);
@@ -268,6 +267,12 @@ function writeLink(out: ProtobufBuffer, link: Link): void {
     out.tag(3, LENGTH_DELIMITED);
     out.string(traceState);
   }
+}
+
+function writeLink(out: ProtobufBuffer, link: Link): void {
+  const at = out.begin();
+  const context: SpanContext = link.context;
+  writeIds(out, context);
   if (link.attributes) writeKeyValues(out, link.attributes, 4);
   out.tag(5, 0);
   out.varint(link.droppedAttributesCount || 0);
@@ -279,15 +284,7 @@ function writeLink(out: ProtobufBuffer, link: Link): void {
 function writeSpan(out: ProtobufBuffer, span: ReadableSpan): void {
   const at = out.begin();
   const context = span.spanContext();
-  out.tag(1, LENGTH_DELIMITED);
-  out.hexId(context.traceId);
-  out.tag(2, LENGTH_DELIMITED);
-  out.hexId(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    out.tag(3, LENGTH_DELIMITED);
-    out.string(traceState);
-  }
+  writeIds(out, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     out.tag(4, LENGTH_DELIMITED);
