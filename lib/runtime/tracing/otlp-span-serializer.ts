@@ -33,6 +33,17 @@ const IS_REMOTE = 0x200;
 
 const LENGTH_DELIMITED = 2;
 
+/** Writes `value` (0 to 2^32 - 1) as a varint at `pos`; returns the position after it. */
+function writeUint32Varint(bytes: Uint8Array, pos: number, value: number): number {
+  let v = value;
+  while (v > 0x7f) {
+    bytes[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  bytes[pos++] = v;
+  return pos;
+}
+
 class ProtobufBuffer {
   bytes: Uint8Array;
   pos = 0;
@@ -51,12 +62,6 @@ class ProtobufBuffer {
     this.bytes = grown;
   }
 
-  /** One byte: every tag this message set uses is below 128, except field 16's. */
-  byte(value: number): void {
-    this.ensure(1);
-    this.bytes[this.pos++] = value;
-  }
-
   tag(field: number, wireType: number): void {
     this.varint((field << 3) | wireType);
   }
@@ -67,12 +72,7 @@ class ProtobufBuffer {
     const bytes = this.bytes;
     let pos = this.pos;
     if (value >= 0 && value <= 0xffffffff) {
-      let v = value >>> 0;
-      while (v > 0x7f) {
-        bytes[pos++] = (v & 0x7f) | 0x80;
-        v >>>= 7;
-      }
-      bytes[pos++] = v;
+      pos = writeUint32Varint(bytes, pos, value >>> 0);
     } else {
       const magnitude = Math.abs(value);
       let low = magnitude >>> 0;
@@ -177,13 +177,7 @@ class ProtobufBuffer {
     this.ensure(size - 1);
     this.bytes.copyWithin(at + size, at + 1, this.pos);
     this.pos += size - 1;
-    let v = length;
-    let pos = at;
-    while (v > 0x7f) {
-      this.bytes[pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    this.bytes[pos] = v;
+    writeUint32Varint(this.bytes, at, length);
   }
 }
 
