@@ -28,10 +28,9 @@ import { SERVICE_CPU, pinningLine } from '../cpu-pinning';
 import { alternate, commandRuns, type Figures, format, heading, median, table } from '../harness';
 import { API_SETUPS, type LoopbackPeers, type Setup } from '../loopback-peers';
 import { addedShares, attribute, PARTS, type PartFigures, stacksOf } from '../stack-attribution';
-import { SERVICE_LOG_LEVEL } from '../service-process';
+import { SERVICE_LOG_LEVEL, WARM_UP_SECONDS } from '../service-process';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 
-const WARM_UP_REQUESTS = 20_000;
 const MEASURED_REQUESTS = 30_000;
 const CONNECTIONS = 10;
 /** Samples per second of CPU time; not a round number, so sampling does not beat with the services' timers. */
@@ -69,7 +68,8 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
   try {
     api = await startApiFor(setup.level, peers, tag, { cpu: SERVICE_CPU, nodeFlags, env: setup.env });
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
-    await sendRequests(url, WARM_UP_REQUESTS, CONNECTIONS);
+    // As long as the request suite warms up (BENCH_WARM_UP_SECONDS): V8 is still compiling after 20,000 requests.
+    await sendRequests(url, { duration: WARM_UP_SECONDS }, CONNECTIONS);
     const recording = startRecording(api.api.child.pid!, data);
     // perf prints nothing once attached; it attaches within milliseconds, and the API is idle meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -97,7 +97,7 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
 export async function profileSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Where the time goes',
-    `perf record -g (cpu-clock, ${FREQUENCY} Hz) of the compiled API started with --perf-basic-prof, over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} warm-up requests (autocannon, ${CONNECTIONS} connections, LOG_LEVEL=${SERVICE_LOG_LEVEL}); ${pinningLine()}; a new API process per variant and round; each sample charged to the innermost JavaScript frame's part (bench/stack-attribution.ts), the parts scaled to the CPU µs per request /proc measured over the same requests; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling; tracing10/tracing100 = metrics + tracing at 10%/100%; full = metrics + tracing 10% + Sentry.`,
+    `perf record -g (cpu-clock, ${FREQUENCY} Hz) of the compiled API started with --perf-basic-prof, over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_SECONDS} s of warm-up requests (BENCH_WARM_UP_SECONDS; autocannon, ${CONNECTIONS} connections, LOG_LEVEL=${SERVICE_LOG_LEVEL}); ${pinningLine()}; a new API process per variant and round; each sample charged to the innermost JavaScript frame's part (bench/stack-attribution.ts), the parts scaled to the CPU µs per request /proc measured over the same requests; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling; tracing10/tracing100 = metrics + tracing at 10%/100%; full = metrics + tracing 10% + Sentry.`,
   );
   if (!commandRuns('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'])) {
     console.log('perf is not installed or may not record here (apt-get install linux-perf; kernel.perf_event_paranoid): skipped.');

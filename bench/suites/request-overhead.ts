@@ -94,9 +94,12 @@ async function loadChecked(url: string, limit: { readonly amount: number } | { r
   return result;
 }
 
-/** Sends `amount` requests for the bench tenant over `connections` connections; any non-2xx or error throws. */
-export async function sendRequests(url: string, amount: number, connections: number): Promise<void> {
-  await loadChecked(url, { amount }, connections);
+/**
+ * Sends `amount` requests (or requests for `{ duration }` seconds) for the bench tenant over `connections`
+ * connections; any non-2xx or error throws.
+ */
+export async function sendRequests(url: string, amount: number | { readonly duration: number }, connections: number): Promise<void> {
+  await loadChecked(url, typeof amount === 'number' ? { amount } : amount, connections);
 }
 
 async function load(target: RunningApi, path: string, seconds: number) {
