@@ -23,15 +23,16 @@
  * whether an execution is sampled follows its API request's trace, so the
  * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
- * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about a
- * minute and a half per variant.
+ * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about
+ * three and a half minutes per variant and round for the API, one for the
+ * worker.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { alternate, commandRuns, heading, median, table } from '../harness';
+import { alternate, commandRuns, type Figures, heading, median, table } from '../harness';
 import { API_SETUPS, type LoopbackPeers, type Setup } from '../loopback-peers';
 import { DATABASE_URL, type ServiceProcess } from '../service-process';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
@@ -43,11 +44,21 @@ import { runExecutions, startWorkerFor } from './worker-throughput';
  * compiling: counted after 2,000 requests, as this suite first did, the
  * sampled path (a tenth of the requests at most) still ran in V8's lower
  * tiers and its export code cold, and `off` counted 288-290k per request
- * against 222-229k after 50,000. The measured requests are enough to spread
- * the collectors' cycles and each autocannon run's connections over.
+ * against 222-229k after 50,000.
+ *
+ * The requests are then counted in WINDOWS dumps of WINDOW_REQUESTS each, and
+ * the figure is their total over all of them. A mark-compact GC, about 50
+ * million main-thread instructions, comes every 15,000-20,000 requests here:
+ * a single window of 5,000 held one or none, which moved a variant's count by
+ * about 10k per request between runs (`metrics` +0k over `off` in one run,
+ * +11k in the next). Over 20,000 each variant pays its share of them; the
+ * lowest and highest window are printed with every round, so a GC-heavy
+ * window shows.
  */
 const WARM_UP_REQUESTS = 50_000;
-const MEASURED_REQUESTS = 5000;
+const WINDOW_REQUESTS = 5000;
+const WINDOWS = 4;
+const MEASURED_REQUESTS = WINDOW_REQUESTS * WINDOWS;
 const WARM_UP_EXECUTIONS = 400;
 const MEASURED_EXECUTIONS = 300;
 
@@ -65,32 +76,53 @@ function callgrind(dir: string): string[] {
  */
 const QUIET_TIMERS = { HEALTH_CHECK_INTERVAL_MS: '3600000', HEALTH_CHECK_TIMEOUT_MS: '10000', QUEUE_DEPTH_INTERVAL_MS: '3600000', WORKER_STALLED_INTERVAL_MS: '3600000' };
 
-/** Turns counting on, zeroes the process's counters, runs `work`, dumps them: instructions per unit of work, main thread and all threads. */
-async function counted(service: ServiceProcess, dir: string, units: number, work: () => Promise<void>): Promise<{ main: number; all: number }> {
-  const pid = service.child.pid!;
-  execFileSync('callgrind_control', ['-i', 'on', String(pid)], { stdio: 'ignore' });
-  execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
-  await work();
-  execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
-  const instructions = dumpedInstructions(dir, pid);
-  return { main: instructions.main / units, all: instructions.all / units };
+interface Counts {
+  /** Instructions per unit of work over every window: the main thread, all threads. */
+  readonly main: number;
+  readonly all: number;
+  /** The main thread's count of each window, per unit. */
+  readonly windowMains: readonly number[];
 }
 
-/** Instructions in one callgrind dump part, per thread file (`…-01` is the main thread). */
-function dumpedInstructions(dir: string, pid: number): { main: number; all: number } {
+/**
+ * Turns counting on and counts `windows` runs of `work` (each `units` units
+ * of work), zeroing the counters before and dumping them after each:
+ * instructions per unit of work over all the windows, and the main thread's
+ * count of each window.
+ */
+async function counted(service: ServiceProcess, dir: string, windows: number, units: number, work: () => Promise<void>): Promise<Counts> {
+  const pid = String(service.child.pid!);
+  execFileSync('callgrind_control', ['-i', 'on', pid], { stdio: 'ignore' });
   let main = 0;
   let all = 0;
-  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.1-`))) {
+  const windowMains: number[] = [];
+  for (let part = 1; part <= windows; part++) {
+    execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
+    await work();
+    execFileSync('callgrind_control', ['-d', pid], { stdio: 'ignore' });
+    const instructions = dumpedInstructions(dir, service.child.pid!, part);
+    main += instructions.main;
+    all += instructions.all;
+    windowMains.push(instructions.main / units);
+  }
+  return { main: main / (units * windows), all: all / (units * windows), windowMains };
+}
+
+/** Instructions in callgrind's dump number `part`, per thread file (`…-01` is the main thread). */
+function dumpedInstructions(dir: string, pid: number, part: number): { main: number; all: number } {
+  let main = 0;
+  let all = 0;
+  for (const file of readdirSync(dir).filter((f) => f.startsWith(`callgrind.out.${pid}.${part}-`))) {
     const summary = /^(?:summary|totals): (\d+)$/m.exec(readFileSync(join(dir, file), 'utf8'));
     if (!summary) throw new Error(`callgrind dump ${file} has no totals`);
     all += Number(summary[1]);
     if (file.endsWith('-01')) main += Number(summary[1]);
   }
-  if (all === 0) throw new Error(`no callgrind dump for pid ${pid} in ${dir}`);
+  if (all === 0) throw new Error(`no callgrind dump ${part} for pid ${pid} in ${dir}`);
   return { main, all };
 }
 
-async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
+async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
     wrapper: callgrind(dir),
@@ -100,7 +132,7 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
   try {
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
     await sendRequests(url, WARM_UP_REQUESTS, 4);
-    return await counted(api.api, dir, MEASURED_REQUESTS, () => sendRequests(url, MEASURED_REQUESTS, 4));
+    return await counted(api.api, dir, WINDOWS, WINDOW_REQUESTS, () => sendRequests(url, WINDOW_REQUESTS, 4));
   } finally {
     await api.api.stop();
     await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));
@@ -109,7 +141,7 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
 }
 
 /** The worker under callgrind, its API (same level and environment) natively: instructions per execution. */
-async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): Promise<{ main: number; all: number }> {
+async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): Promise<Counts> {
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const env = { ...setup.env, ...QUIET_TIMERS };
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, { env });
@@ -119,7 +151,7 @@ async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): P
     await db.connect();
     worker = await startWorkerFor(api, peers, { wrapper: callgrind(dir), startupTimeoutMs: 300_000, env });
     await runExecutions(db, api, WARM_UP_EXECUTIONS);
-    return await counted(worker, dir, MEASURED_EXECUTIONS, () => runExecutions(db, api, MEASURED_EXECUTIONS));
+    return await counted(worker, dir, 1, MEASURED_EXECUTIONS, () => runExecutions(db, api, MEASURED_EXECUTIONS));
   } finally {
     await worker?.stop();
     await api.api.stop();
@@ -137,7 +169,7 @@ const WORKER_SETUPS: readonly Setup[] = [
   { name: 'full100', level: 'full', env: { TRACING_SAMPLE_RATE: '1.0' } },
 ];
 
-type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<{ main: number; all: number }>;
+type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<Counts>;
 
 /** Counts every setup in alternated rounds and prints the table, with `estimated` = `from` + 10% of (`to` − `from`). */
 async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: { name: string; from: string; to: string }, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
@@ -147,7 +179,9 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
     name: setup.name,
     run: async () => {
       const counts = await measureOne(setup, peers, `${tag}r${++run}`);
-      return { main: counts.main / 1000, all: counts.all / 1000 };
+      // With several windows, the lowest and highest main-thread window too (a mark-compact GC shows as one high window).
+      const windows: Figures = counts.windowMains.length > 1 ? { lowestWindow: Math.min(...counts.windowMains) / 1000, highestWindow: Math.max(...counts.windowMains) / 1000 } : {};
+      return { main: counts.main / 1000, all: counts.all / 1000, ...windows };
     },
   }));
   const medians = await alternate(variants, rounds, undefined, (line) => console.log(line));
@@ -171,7 +205,7 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
 export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Instructions per request',
-    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
+    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the main thread's lowest and highest) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
   );
   if (!commandRuns('valgrind', ['--version'])) {
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');

@@ -18,7 +18,8 @@
  * perf's build-id cache (~/.debug, hundreds of MB a run) is not written.
  *
  * Opt-in (BENCH_SUITES=profile): it needs Linux perf (Debian: linux-perf)
- * and takes about 1.5 minutes per round.
+ * and takes about 3.5 minutes per round (five processes, each warmed up for
+ * BENCH_WARM_UP_SECONDS).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
