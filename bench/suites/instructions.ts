@@ -48,7 +48,7 @@ import { runExecutions, startWorkerFor } from './worker-throughput';
  *
  * The requests are then counted in WINDOWS dumps of WINDOW_REQUESTS each, and
  * the figure is their total over all of them. A mark-compact GC, about 50
- * million main-thread instructions, comes every 15,000-20,000 requests here:
+ * million main-thread instructions, comes every 10,000-20,000 requests here:
  * a single window of 5,000 held one or none, which moved a variant's count by
  * about 10k per request between runs (`metrics` +0k over `off` in one run,
  * +11k in the next). Over 20,000 each variant pays its share of them; the
