@@ -91,16 +91,16 @@ interface Counts {
  * count of each window.
  */
 async function counted(service: ServiceProcess, dir: string, windows: number, units: number, work: () => Promise<void>): Promise<Counts> {
-  const pid = String(service.child.pid!);
-  execFileSync('callgrind_control', ['-i', 'on', pid], { stdio: 'ignore' });
+  const pid = service.child.pid!;
+  execFileSync('callgrind_control', ['-i', 'on', String(pid)], { stdio: 'ignore' });
   let main = 0;
   let all = 0;
   const windowMains: number[] = [];
   for (let part = 1; part <= windows; part++) {
-    execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
+    execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
     await work();
-    execFileSync('callgrind_control', ['-d', pid], { stdio: 'ignore' });
-    const instructions = dumpedInstructions(dir, service.child.pid!, part);
+    execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
+    const instructions = dumpedInstructions(dir, pid, part);
     main += instructions.main;
     all += instructions.all;
     windowMains.push(instructions.main / units);
@@ -131,8 +131,8 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
   });
   try {
     const url = `http://127.0.0.1:${api.port}/api/v1/workflows/${api.workflowId}`;
-    await sendRequests(url, WARM_UP_REQUESTS, 4);
-    return await counted(api.api, dir, WINDOWS, WINDOW_REQUESTS, () => sendRequests(url, WINDOW_REQUESTS, 4));
+    await sendRequests(url, { amount: WARM_UP_REQUESTS }, 4);
+    return await counted(api.api, dir, WINDOWS, WINDOW_REQUESTS, () => sendRequests(url, { amount: WINDOW_REQUESTS }, 4));
   } finally {
     await api.api.stop();
     await cleanUp([api]).catch((error: unknown) => console.error('bench clean-up failed:', error));

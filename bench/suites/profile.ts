@@ -75,7 +75,7 @@ async function profileOne(setup: Setup, peers: LoopbackPeers, tag: string): Prom
     // perf prints nothing once attached; it attaches within milliseconds, and the API is idle meanwhile.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const before = api.api.cpuMicros();
-    await sendRequests(url, MEASURED_REQUESTS, CONNECTIONS);
+    await sendRequests(url, { amount: MEASURED_REQUESTS }, CONNECTIONS);
     const cpuMicrosPerReq = (api.api.cpuMicros() - before) / MEASURED_REQUESTS;
     await recording.stop();
     // perf script reads the JavaScript symbols from /tmp/perf-<pid>.map, which the process wrote.

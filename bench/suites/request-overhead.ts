@@ -94,12 +94,9 @@ async function loadChecked(url: string, limit: { readonly amount: number } | { r
   return result;
 }
 
-/**
- * Sends `amount` requests (or requests for `{ duration }` seconds) for the bench tenant over `connections`
- * connections; any non-2xx or error throws.
- */
-export async function sendRequests(url: string, amount: number | { readonly duration: number }, connections: number): Promise<void> {
-  await loadChecked(url, typeof amount === 'number' ? { amount } : amount, connections);
+/** Sends `{ amount }` requests, or requests for `{ duration }` seconds, for the bench tenant over `connections` connections; any non-2xx or error throws. */
+export async function sendRequests(url: string, limit: { readonly amount: number } | { readonly duration: number }, connections: number): Promise<void> {
+  await loadChecked(url, limit, connections);
 }
 
 async function load(target: RunningApi, path: string, seconds: number) {
