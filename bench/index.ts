@@ -6,8 +6,8 @@
  * and BENCH_SUITES (comma-separated: observe,scrape,requests,worker,synth;
  * `instructions` and `profile` are opt-in) narrow a run; BENCH_LOG_LEVEL
  * (default warn) sets the services' LOG_LEVEL in every variant, and
- * BENCH_WARM_UP_SECONDS (default 20) how long each request-suite API process
- * is warmed up before it is measured.
+ * BENCH_WARM_UP_SECONDS (default 20) how long each API process of the request
+ * and profile suites is warmed up before it is measured.
  */
 import { execFileSync } from 'node:child_process';
 import { withHarnessPinned } from './cpu-pinning';
