@@ -13,7 +13,9 @@
  * Only the OpenTelemetry API is used here: it is loaded whether or not
  * tracing is enabled.
  */
-import { createContextKey, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import { createContextKey, ROOT_CONTEXT, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import { RandomTraceIds } from './random-trace-ids';
+import type { TraceIds } from './spans';
 
 /** Set on the parent context of a root span that the caller has already decided to sample. */
 export const SAMPLED_ROOT_KEY = createContextKey('gorax.sampledRoot');
@@ -26,7 +28,8 @@ export function sampleNewTrace(rate: number): boolean {
   return Math.random() < rate;
 }
 
-const ids = Buffer.alloc(24);
+/** Shared by every unsampled root: one batch of random bytes serves many requests. */
+const unsampledIds = new RandomTraceIds();
 
 /**
  * The span context of a trace that is not sampled, with ids drawn when first
@@ -40,29 +43,14 @@ const ids = Buffer.alloc(24);
  */
 export class UnsampledSpanContext implements SpanContext {
   readonly traceFlags = TraceFlags.NONE;
-  private drawn: { readonly traceId: string; readonly spanId: string } | undefined = undefined;
+  private drawn: TraceIds | undefined = undefined;
 
   get traceId(): string {
-    return (this.drawn ??= drawIds()).traceId;
+    return (this.drawn ??= unsampledIds.draw()).traceId;
   }
 
   get spanId(): string {
-    return (this.drawn ??= drawIds()).spanId;
-  }
-}
-
-/**
- * Random ids from Math.random, as the SDK's RandomIdGenerator's are: they
- * must be unique, not unpredictable, and the CSPRNG (crypto.randomFillSync)
- * costs about 4 µs a call here, more than the SDK span this replaces.
- */
-function drawIds(): { traceId: string; spanId: string } {
-  for (;;) {
-    for (let offset = 0; offset < ids.length; offset += 4) ids.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, offset);
-    const traceId = ids.toString('hex', 0, 16);
-    const spanId = ids.toString('hex', 16, 24);
-    // All-zero ids are invalid (one chance in 2^64 per field): draw again.
-    if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) return { traceId, spanId };
+    return (this.drawn ??= unsampledIds.draw()).spanId;
   }
 }
 

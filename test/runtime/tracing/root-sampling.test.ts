@@ -1,10 +1,12 @@
 /** The decision for a new trace, taken before the SDK, and the span context an unsampled one gets. */
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { RandomTraceIds } from '../../../lib/runtime/tracing/random-trace-ids';
 import { sampleNewTrace, unsampledRootSpan } from '../../../lib/runtime/tracing/root-sampling';
 
 it('gives an unsampled trace valid W3C ids of its own, not sampled and not recording', () => {
-  const spans = Array.from({ length: 50 }, () => unsampledRootSpan());
+  // More than one batch of the shared id source (random-trace-ids.ts).
+  const spans = Array.from({ length: 600 }, () => unsampledRootSpan());
   for (const span of spans) {
     const context = span.spanContext();
     expect(context.traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -17,20 +19,20 @@ it('gives an unsampled trace valid W3C ids of its own, not sampled and not recor
 });
 
 it('draws the ids once, when first read, and keeps them', () => {
-  const random = jest.spyOn(Math, 'random');
+  const draw = jest.spyOn(RandomTraceIds.prototype, 'draw');
   try {
     const span = unsampledRootSpan();
     // The flags (all the exemplar lookup reads) come without drawing ids.
     expect(span.spanContext().traceFlags).toBe(TraceFlags.NONE);
-    expect(random).not.toHaveBeenCalled();
+    expect(draw).not.toHaveBeenCalled();
     const { spanId } = span.spanContext();
-    expect(random).toHaveBeenCalledTimes(6);
+    expect(draw).toHaveBeenCalledTimes(1);
     const { traceId } = span.spanContext();
     expect(span.spanContext().spanId).toBe(spanId);
     expect(span.spanContext().traceId).toBe(traceId);
-    expect(random).toHaveBeenCalledTimes(6);
+    expect(draw).toHaveBeenCalledTimes(1);
   } finally {
-    random.mockRestore();
+    draw.mockRestore();
   }
 });
 

@@ -1,0 +1,55 @@
+/**
+ * Trace and span ids for the traces the API starts unsampled
+ * (root-sampling.ts), drawn from the CSPRNG in batches: one randomFillSync
+ * and one hex encoding per BATCH_SIZE pairs, each id then a slice of that
+ * string. At LOG_LEVEL=info every unsampled request's line reads its ids,
+ * and drawing them one pair at a time (six Math.random calls, two hex
+ * encodings) was about 3k instructions of that line on Node 24 (callgrind,
+ * main thread; docs/performance.md); a pair from a batch costs a few hundred.
+ * A CSPRNG call costs about 4 µs here whatever its size up to a few KiB, so
+ * one per pair was dearer than the SDK span it replaced; one per batch is
+ * about 20 ns a pair.
+ */
+import { randomFillSync } from 'node:crypto';
+import { INVALID_SPANID, INVALID_TRACEID } from '@opentelemetry/api';
+import type { TraceIds } from './spans';
+
+/** Pairs per batch: 6 KiB of random bytes, a 12 KiB hex string that the ids of its last live pair keep alive. */
+export const BATCH_SIZE = 256;
+
+const PAIR_BYTES = 24;
+const PAIR_HEX = PAIR_BYTES * 2;
+
+export class RandomTraceIds {
+  private readonly bytes: Buffer;
+  private hex = '';
+  private next: number;
+
+  /** `fill`: the random source, the CSPRNG unless a test gives another. */
+  constructor(
+    private readonly fill: (bytes: Buffer) => void = randomFillSync,
+    private readonly batchSize: number = BATCH_SIZE,
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+    this.bytes = Buffer.alloc(batchSize * PAIR_BYTES);
+    this.next = batchSize;
+  }
+
+  /** A new valid pair: 32 and 16 lower-case hex digits, neither all zeros. */
+  draw(): TraceIds {
+    for (;;) {
+      if (this.next === this.batchSize) this.refill();
+      const offset = PAIR_HEX * this.next++;
+      const traceId = this.hex.slice(offset, offset + 32);
+      const spanId = this.hex.slice(offset + 32, offset + PAIR_HEX);
+      // All-zero ids are invalid (one chance in 2^64 per field): take the next pair.
+      if (traceId !== INVALID_TRACEID && spanId !== INVALID_SPANID) return { traceId, spanId };
+    }
+  }
+
+  private refill(): void {
+    this.fill(this.bytes);
+    this.hex = this.bytes.toString('hex');
+    this.next = 0;
+  }
+}
