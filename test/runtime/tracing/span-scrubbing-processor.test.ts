@@ -27,6 +27,26 @@ it('rewrites URLs and drops query, header and bound-value attributes before expo
   expect(exported!.attributes).toEqual({ 'url.full': 'https://api.example.com/v1/items', 'url.path': '/v1/items', 'http.route': '/v1/items' });
 });
 
+it('treats a key the same on every span, also past the keys it remembers', () => {
+  const tracer = trace.getTracer('test');
+  const endWith = (attributes: Record<string, string>) => {
+    const span = tracer.startSpan('keys');
+    span.setAttributes(attributes);
+    span.end();
+    return tracing.exporter.getFinishedSpans().slice(-1)[0]!.attributes;
+  };
+  const secretKeys = { 'url.query': 'token=secret', 'url.path': '/a?token=secret', 'http.request.header.cookie': 'secret' };
+  expect(endWith(secretKeys)).toEqual({ 'url.path': '/a' });
+  // More distinct keys than the processor remembers (some of them to be dropped), 100 per span as the SDK's limit allows.
+  for (let batch = 0; batch < 6; batch++) {
+    const keys = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${i % 2 ? 'custom' : 'messaging.header'}.k${batch}_${i}`, 'v']));
+    const kept = endWith(keys);
+    expect(Object.keys(kept)).toHaveLength(50);
+    expect(Object.keys(kept).every((key) => key.startsWith('custom.'))).toBe(true);
+  }
+  expect(endWith({ ...secretKeys, 'messaging.header.late': 'secret', 'custom.late': 'kept' })).toEqual({ 'url.path': '/a', 'custom.late': 'kept' });
+});
+
 it('scrubs recorded exceptions and the status message, which quote URLs and connection strings', () => {
   const span = trace.getTracer('test').startSpan('step.execute');
   const error = new Error('fetch https://api.example.com/hook?token=s3cret failed; db postgres://gorax:pw@db/gorax down');
