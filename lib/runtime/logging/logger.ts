@@ -2,9 +2,9 @@
  * The services' structured JSON logger (pino). Level names instead of
  * numbers, the service in every line, and secrets redacted (log-redaction.ts)
  * in case a config, error or header object is ever logged. A line written
- * inside a span carries its trace_id and span_id (nothing when tracing is
- * off), as its last fields. Errors logged as `err` or `error` are scrubbed of credentials
- * (error-serializer).
+ * inside a span carries its trace_id and span_id as its last fields
+ * (nothing when tracing is off). Errors logged as `err` or `error` are
+ * scrubbed of credentials (error-serializer).
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { createCredentialScrubber } from '../errors/credential-scrubber';

@@ -2,13 +2,12 @@
  * Trace and span ids for the traces the API starts unsampled
  * (root-sampling.ts), drawn from the CSPRNG in batches: one randomFillSync
  * and one hex encoding per BATCH_SIZE pairs, each id then a slice of that
- * string. At LOG_LEVEL=info every unsampled request's line reads its ids,
- * and drawing them one pair at a time (six Math.random calls, two hex
- * encodings) was about 3k instructions of that line on Node 24 (callgrind,
- * main thread; docs/performance.md); a pair from a batch costs a few hundred.
- * A CSPRNG call costs about 4 µs here whatever its size up to a few KiB, so
- * one per pair was dearer than the SDK span it replaced; one per batch is
- * about 20 ns a pair.
+ * string. At LOG_LEVEL=info every unsampled request's line reads its ids;
+ * drawn one pair at a time (six Math.random calls, two hex encodings) they
+ * cost that line about 2.5k instructions more (callgrind, Node 24, main
+ * thread; docs/performance.md). The CSPRNG had been ruled out at one call
+ * per pair (about 4 µs a call here); one call per batch spreads that over
+ * 256 requests.
  */
 import { randomFillSync } from 'node:crypto';
 import { INVALID_SPANID, INVALID_TRACEID } from '@opentelemetry/api';
