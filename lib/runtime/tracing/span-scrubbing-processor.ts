@@ -16,7 +16,7 @@ const DROPPED_PREFIXES = ['http.request.header.', 'http.response.header.', 'rpc.
 /** What happens to an attribute, by its key alone. */
 type Treatment = 'keep' | 'drop' | 'redactUrl' | 'redactPath';
 
-function treatmentOf(key: string): Treatment {
+function decideTreatment(key: string): Treatment {
   if (DROPPED.has(key) || DROPPED_PREFIXES.some((prefix) => key.startsWith(prefix))) return 'drop';
   if (key === 'url.full' || key === 'http.request.url') return 'redactUrl';
   if (key === 'url.path') return 'redactPath';
@@ -63,7 +63,7 @@ export class SpanScrubbingProcessor implements SpanProcessor {
   private treatmentOf(key: string): Treatment {
     let treatment = this.treatments.get(key);
     if (treatment === undefined) {
-      treatment = treatmentOf(key);
+      treatment = decideTreatment(key);
       if (this.treatments.size < MAX_REMEMBERED_KEYS) this.treatments.set(key, treatment);
     }
     return treatment;
