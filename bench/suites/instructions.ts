@@ -33,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { alternate, commandRuns, type Figures, heading, median, table } from '../harness';
-import { API_SETUPS, type LoopbackPeers, type Setup } from '../loopback-peers';
+import type { LoopbackPeers, Setup } from '../loopback-peers';
 import { DATABASE_URL, type ServiceProcess } from '../service-process';
 import { cleanUp, sendRequests, startApiFor } from './request-overhead';
 import { runExecutions, startWorkerFor } from './worker-throughput';
@@ -61,9 +61,6 @@ const WINDOWS = 4;
 const MEASURED_REQUESTS = WINDOW_REQUESTS * WINDOWS;
 const WARM_UP_EXECUTIONS = 400;
 const MEASURED_EXECUTIONS = 300;
-
-/** Counted; tracing at 10% is estimated from 0% and 100% (which of the measured requests a 10% die samples would move the count by several per cent of the sampled cost). */
-const SETUPS = API_SETUPS.filter((setup) => ['off', 'metrics', 'tracing0', 'tracing100'].includes(setup.name));
 
 /** valgrind's callgrind, one output file per thread, named by pid, in `dir`; counting from when `counted` turns it on. */
 function callgrind(dir: string): string[] {
@@ -161,18 +158,33 @@ async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): P
   }
 }
 
-/** The worker's levels: tracing (with Sentry, as in `full`) at 0% and 100%, 10% estimated from them. */
-const WORKER_SETUPS: readonly Setup[] = [
+/**
+ * The levels counted for the API and the worker alike: off, metrics, and
+ * full (metrics + Sentry + tracing) at 0% and 100% sampling. The target's
+ * variant, full at 10%, is estimated from the last two: which of the
+ * measured requests a 10% die samples would move the count by several per
+ * cent of the sampled cost. A worker's execution follows its API request's
+ * decision, so its API runs at the same rate.
+ */
+const SETUPS: readonly Setup[] = [
   { name: 'off', level: 'off' },
   { name: 'metrics', level: 'metrics' },
   { name: 'full0', level: 'full', env: { TRACING_SAMPLE_RATE: '0' } },
   { name: 'full100', level: 'full', env: { TRACING_SAMPLE_RATE: '1.0' } },
 ];
+const FULL_10: Estimate = { name: 'full10 (estimated)', from: 'full0', to: 'full100' };
 
 type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<Counts>;
 
+/** A variant estimated as `from` + 10% of (`to` − `from`). */
+interface Estimate {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 /** Counts every setup in alternated rounds and prints the table, with `estimated` = `from` + 10% of (`to` − `from`). */
-async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: { name: string; from: string; to: string }, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
+async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: Estimate, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
   const tag = `i${Date.now().toString(36)}`;
   let run = 0; // each measurement gets its own schema and queue prefix
   const variants = setups.map((setup) => ({
@@ -205,16 +217,16 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
 export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
   heading(
     'Instructions per request',
-    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the main thread's lowest and highest) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. tracing0 = metrics + tracing at 0% sampling (every request unsampled); tracing100 = every request sampled and exported to a loopback OTLP sink; tracing10 (estimated) = tracing0 + 10% of the difference.`,
+    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the main thread's lowest and highest) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. full0 = metrics + Sentry (to a loopback peer) + tracing at 0% sampling (every request unsampled); full100 = the same with every request sampled and exported to a loopback OTLP sink; full10 (estimated) = full0 + 10% of the difference: the target's metrics + tracing 10% + Sentry.`,
   );
   if (!commandRuns('valgrind', ['--version'])) {
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');
     return;
   }
-  await countSetups(SETUPS, measure, { name: 'tracing10 (estimated)', from: 'tracing0', to: 'tracing100' }, 'req', rounds, peers);
+  await countSetups(SETUPS, measure, FULL_10, 'req', rounds, peers);
   heading(
     'Instructions per execution',
-    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference: the worker's full.`,
+    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
   );
-  await countSetups(WORKER_SETUPS, measureWorker, { name: 'full10 (estimated)', from: 'full0', to: 'full100' }, 'execution', rounds, peers);
+  await countSetups(SETUPS, measureWorker, FULL_10, 'execution', rounds, peers);
 }
