@@ -24,7 +24,8 @@
  * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
  * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about
- * three and a half minutes per variant and round for the API, one for the
+ * five to eight minutes per variant and round for the API (more at
+ * LOG_LEVEL=info, where every request writes its line), one or two for the
  * worker.
  */
 import { execFileSync } from 'node:child_process';
