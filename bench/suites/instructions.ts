@@ -173,22 +173,14 @@ const SETUPS: readonly Setup[] = [
   { name: 'full0', level: 'full', env: { TRACING_SAMPLE_RATE: '0' } },
   { name: 'full100', level: 'full', env: { TRACING_SAMPLE_RATE: '1.0' } },
 ];
-const FULL_10: Estimate = { name: 'full10 (estimated)', from: 'full0', to: 'full100' };
 
 type Measure = (setup: Setup, peers: LoopbackPeers, tag: string) => Promise<Counts>;
 
-/** A variant estimated as `from` + 10% of (`to` − `from`). */
-interface Estimate {
-  readonly name: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-/** Counts every setup in alternated rounds and prints the table, with `estimated` = `from` + 10% of (`to` − `from`). */
-async function countSetups(setups: readonly Setup[], measureOne: Measure, estimated: Estimate, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
+/** Counts every setup in alternated rounds and prints the table, with full10 (estimated) = full0 + 10% of (full100 − full0). */
+async function countSetups(measureOne: Measure, unit: string, rounds: number, peers: LoopbackPeers): Promise<void> {
   const tag = `i${Date.now().toString(36)}`;
   let run = 0; // each measurement gets its own schema and queue prefix
-  const variants = setups.map((setup) => ({
+  const variants = SETUPS.map((setup) => ({
     name: setup.name,
     run: async () => {
       const counts = await measureOne(setup, peers, `${tag}r${++run}`);
@@ -202,9 +194,9 @@ async function countSetups(setups: readonly Setup[], measureOne: Measure, estima
     const counts = figures.map((f) => f.main!);
     return `${name} ${(((Math.max(...counts) - Math.min(...counts)) / median(counts)) * 100).toFixed(2)}%`;
   });
-  const from = medians.get(estimated.from)!;
-  const to = medians.get(estimated.to)!;
-  medians.set(estimated.name, Object.fromEntries(Object.keys(from).map((k) => [k, from[k]! + 0.1 * (to[k]! - from[k]!)])));
+  const from = medians.get('full0')!;
+  const to = medians.get('full100')!;
+  medians.set('full10 (estimated)', Object.fromEntries(Object.keys(from).map((k) => [k, from[k]! + 0.1 * (to[k]! - from[k]!)])));
   console.log('');
   console.log(
     table(medians, [
@@ -224,10 +216,10 @@ export async function instructionsSuite(rounds: number, peers: LoopbackPeers): P
     console.log('valgrind is not installed (apt-get install valgrind): skipped.');
     return;
   }
-  await countSetups(SETUPS, measure, FULL_10, 'req', rounds, peers);
+  await countSetups(measure, 'req', rounds, peers);
   heading(
     'Instructions per execution',
     `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
   );
-  await countSetups(SETUPS, measureWorker, FULL_10, 'execution', rounds, peers);
+  await countSetups(measureWorker, 'execution', rounds, peers);
 }
