@@ -79,6 +79,8 @@ it('writes events, links, trace state, a remote parent, an error status and ever
     long: 'x'.repeat(300),
     longer: 'y'.repeat(20_000),
     unicode: 'Grüße, 世界 🚀',
+    // Under 128 UTF-16 units, over 127 bytes in UTF-8: the length written after the bytes needs two bytes.
+    umlauts: 'ü'.repeat(100),
     'ключ': 'значение',
     loneSurrogate: 'a\ud800b',
     yes: true,
