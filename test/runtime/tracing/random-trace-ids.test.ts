@@ -37,6 +37,15 @@ it('skips a pair with an all-zero id, as W3C calls it invalid', () => {
   expect(ids.draw()).toEqual({ traceId: 'ab'.repeat(16), spanId: 'ab'.repeat(8) });
 });
 
+it('keeps ids that are zero but for their last byte', () => {
+  const ids = new RandomTraceIds((bytes) => {
+    bytes.fill(0);
+    bytes[15] = 1;
+    bytes[23] = 2;
+  }, 1);
+  expect(ids.draw()).toEqual({ traceId: `${'00'.repeat(15)}01`, spanId: `${'00'.repeat(7)}02` });
+});
+
 it('refuses a batch size that is not a positive integer, naming it', () => {
   expect(() => new RandomTraceIds(undefined, 0)).toThrow('batchSize must be a positive integer, got 0');
   expect(() => new RandomTraceIds(undefined, 1.5)).toThrow('batchSize must be a positive integer, got 1.5');
