@@ -135,6 +135,13 @@ class ProtobufBuffer {
     this.end(at);
   }
 
+  /** Bytes as they are (an encoding written before). */
+  raw(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.bytes.set(value, this.pos);
+    this.pos += value.length;
+  }
+
   lengthDelimitedBytes(value: Uint8Array): void {
     this.varint(value.length);
     this.ensure(value.length);
@@ -239,19 +246,63 @@ function writeAnyValue(out: ProtobufBuffer, value: unknown): void {
   }
 }
 
+/** A KeyValue's encoded bytes (its length, then the message) for one key and the last value it was written with. */
+interface EncodedKeyValue {
+  value: unknown;
+  bytes: Uint8Array;
+  replaced: number;
+}
+
+/**
+ * Most attributes repeat from span to span (the SQL text, the route, the
+ * server address, the method), so a key's last string or number value is
+ * kept with its encoding and copied when it comes again: about 9k fewer
+ * instructions per sampled API request (callgrind, docs/performance.md).
+ * Bounded: at most MAX_CACHED_KEYS keys of at most MAX_CACHED_BYTES each, and
+ * a key whose value keeps changing (a path with ids in it) stops being
+ * re-encoded into the cache after MAX_REPLACED misses.
+ */
+const ENCODED_KEY_VALUES = new Map<string, EncodedKeyValue>();
+const MAX_CACHED_KEYS = 256;
+const MAX_CACHED_BYTES = 1024;
+const MAX_REPLACED = 16;
+
+function remember(key: string, value: unknown, bytes: Uint8Array): void {
+  if (bytes.length > MAX_CACHED_BYTES) return;
+  const entry = ENCODED_KEY_VALUES.get(key);
+  if (entry === undefined) {
+    if (ENCODED_KEY_VALUES.size < MAX_CACHED_KEYS) ENCODED_KEY_VALUES.set(key, { value, bytes: bytes.slice(), replaced: 0 });
+  } else if (entry.replaced < MAX_REPLACED) {
+    entry.value = value;
+    entry.bytes = bytes.slice();
+    entry.replaced++;
+  }
+}
+
 /** Own enumerable keys as repeated KeyValue in field `field`. */
 function writeKeyValues(out: ProtobufBuffer, values: Attributes | Record<string, unknown>, field: number): void {
   for (const key in values) {
     if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
+    const value = (values as Record<string, unknown>)[key];
+    const cacheable = typeof value === 'string' || typeof value === 'number';
     out.tag(field, LENGTH_DELIMITED);
+    if (cacheable) {
+      const entry = ENCODED_KEY_VALUES.get(key);
+      if (entry !== undefined && entry.value === value) {
+        out.raw(entry.bytes);
+        continue;
+      }
+    }
+    const start = out.pos;
     const keyValue = out.begin();
     out.tag(1, LENGTH_DELIMITED);
     out.string(key);
     out.tag(2, LENGTH_DELIMITED);
     const anyValue = out.begin();
-    writeAnyValue(out, (values as Record<string, unknown>)[key]);
+    writeAnyValue(out, value);
     out.end(anyValue);
     out.end(keyValue);
+    if (cacheable) remember(key, value, out.bytes.subarray(start, out.pos));
   }
 }
 

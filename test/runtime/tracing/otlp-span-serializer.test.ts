@@ -52,6 +52,26 @@ it('writes the API request and SQL spans as upstream does, in a batch as large a
   expect(expectSameBytes(spans).length).toBeGreaterThan(0x4000 * 2);
 });
 
+it('writes attributes whose values repeat, change and never repeat as upstream does, span after span', () => {
+  // Exercises the cache of encoded attributes: a value seen before, one that changes back and forth, a key whose
+  // values never repeat (past the number of replacements it is allowed), and a value too large to keep.
+  const { provider: p, exporter } = provider({ 'service.name': 'gorax-api' });
+  const tracer = p.getTracer('gorax-http-server');
+  for (let i = 0; i < 60; i++) {
+    const span = tracer.startSpan('GET /api/v1/workflows/:id', { kind: SpanKind.SERVER });
+    span.setAttributes({
+      'http.request.method': 'GET',
+      'http.route': i % 3 === 0 ? '/api/v1/workflows/:id' : '/api/v1/executions/:id',
+      'url.path': `/api/v1/workflows/${i}-${'x'.repeat(i)}`,
+      'http.response.status_code': i % 7 === 0 ? 503 : 200,
+      'large': 'z'.repeat(2000),
+    });
+    span.end();
+  }
+  expectSameBytes(exporter.getFinishedSpans());
+  expectSameBytes(exporter.getFinishedSpans().slice().reverse());
+});
+
 it('writes events, links, trace state, a remote parent, an error status and every attribute value type as upstream does', () => {
   const { provider: p, exporter } = provider({ 'service.name': 'gorax-worker', 'service.instance.id': 'höst-1' });
   const tracer = p.getTracer('gorax-worker', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.28.0' });
