@@ -144,9 +144,7 @@ class ProtobufBuffer {
 
   lengthDelimitedBytes(value: Uint8Array): void {
     this.varint(value.length);
-    this.ensure(value.length);
-    this.bytes.set(value, this.pos);
-    this.pos += value.length;
+    this.raw(value);
   }
 
   /** A hex id (trace or span id) as its bytes, decoded natively (a loop costs about 60 instructions per byte). */
