@@ -43,8 +43,8 @@ async function main(): Promise<void> {
       try {
         if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), blocks, peers);
         if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
-        // Opt-in: needs valgrind, 40-60 minutes (longer at BENCH_LOG_LEVEL=info). Counts do not drift, so 2 rounds show the spread.
-        if (suites.has('instructions')) await instructionsSuite(2, peers);
+        // Opt-in: needs valgrind, about two hours at 3 rounds (longer at BENCH_LOG_LEVEL=info).
+        if (suites.has('instructions')) await instructionsSuite(rounds, peers);
         // Opt-in: needs Linux perf, about 3.5 minutes per round.
         if (suites.has('profile')) await profileSuite(rounds, peers);
       } finally {
