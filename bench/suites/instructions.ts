@@ -60,8 +60,18 @@ const WARM_UP_REQUESTS = 50_000;
 const WINDOW_REQUESTS = 5000;
 const WINDOWS = 4;
 const MEASURED_REQUESTS = WINDOW_REQUESTS * WINDOWS;
+/**
+ * The worker, likewise: counted over 300 executions in one dump, as this
+ * suite first did, a mark-compact GC fell in the window of every `full0` round
+ * and of no `off` or `metrics` one (its concurrent marking, on V8's helper
+ * threads, was 30% more instructions per execution on all threads; callgrind's
+ * call counts showed the collector in that window only). A major GC comes less
+ * often than once in 300 executions here, so every variant is counted over
+ * 2,400, in four dumps.
+ */
 const WARM_UP_EXECUTIONS = 400;
-const MEASURED_EXECUTIONS = 300;
+const WINDOW_EXECUTIONS = 600;
+const MEASURED_EXECUTIONS = WINDOW_EXECUTIONS * WINDOWS;
 
 /** valgrind's callgrind, one output file per thread, named by pid, in `dir`; counting from when `counted` turns it on. */
 function callgrind(dir: string): string[] {
@@ -78,8 +88,9 @@ interface Counts {
   /** Instructions per unit of work over every window: the main thread, all threads. */
   readonly main: number;
   readonly all: number;
-  /** The main thread's count of each window, per unit. */
+  /** Each window's count per unit: the main thread, all threads. */
   readonly windowMains: readonly number[];
+  readonly windowAlls: readonly number[];
 }
 
 /**
@@ -94,6 +105,7 @@ async function counted(service: ServiceProcess, dir: string, windows: number, un
   let main = 0;
   let all = 0;
   const windowMains: number[] = [];
+  const windowAlls: number[] = [];
   for (let part = 1; part <= windows; part++) {
     execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
     await work();
@@ -102,8 +114,9 @@ async function counted(service: ServiceProcess, dir: string, windows: number, un
     main += instructions.main;
     all += instructions.all;
     windowMains.push(instructions.main / units);
+    windowAlls.push(instructions.all / units);
   }
-  return { main: main / (units * windows), all: all / (units * windows), windowMains };
+  return { main: main / (units * windows), all: all / (units * windows), windowMains, windowAlls };
 }
 
 /** Instructions in callgrind's dump number `part`, per thread file (`…-01` is the main thread). */
@@ -149,7 +162,7 @@ async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): P
     await db.connect();
     worker = await startWorkerFor(api, peers, { wrapper: callgrind(dir), startupTimeoutMs: 300_000, env });
     await runExecutions(db, api, WARM_UP_EXECUTIONS);
-    return await counted(worker, dir, 1, MEASURED_EXECUTIONS, () => runExecutions(db, api, MEASURED_EXECUTIONS));
+    return await counted(worker, dir, WINDOWS, WINDOW_EXECUTIONS, () => runExecutions(db, api, WINDOW_EXECUTIONS));
   } finally {
     await worker?.stop();
     await api.api.stop();
@@ -184,8 +197,13 @@ async function countSetups(measureOne: Measure, unit: string, rounds: number, pe
     name: setup.name,
     run: async () => {
       const counts = await measureOne(setup, peers, `${tag}r${++run}`);
-      // With several windows, the lowest and highest main-thread window too (a mark-compact GC shows as one high window).
-      const windows: Figures = counts.windowMains.length > 1 ? { lowestWindow: Math.min(...counts.windowMains) / 1000, highestWindow: Math.max(...counts.windowMains) / 1000 } : {};
+      // The lowest and highest window too, main thread and all threads (a mark-compact GC shows as one high window).
+      const windows: Figures = {
+        lowestWindow: Math.min(...counts.windowMains) / 1000,
+        highestWindow: Math.max(...counts.windowMains) / 1000,
+        lowestWindowAll: Math.min(...counts.windowAlls) / 1000,
+        highestWindowAll: Math.max(...counts.windowAlls) / 1000,
+      };
       return { main: counts.main / 1000, all: counts.all / 1000, ...windows };
     },
   }));
@@ -207,19 +225,34 @@ async function countSetups(measureOne: Measure, unit: string, rounds: number, pe
   console.log(`\nSpread of the main-thread count over the rounds (highest − lowest, of the median): ${spreads.join(', ')}.`);
 }
 
-export async function instructionsSuite(rounds: number, peers: LoopbackPeers): Promise<void> {
-  heading(
-    'Instructions per request',
-    `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the main thread's lowest and highest) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. full0 = metrics + Sentry (to a loopback peer) + tracing at 0% sampling (every request unsampled); full100 = the same with every request sampled and exported to a loopback OTLP sink; full10 (estimated) = full0 + 10% of the difference: the target's metrics + tracing 10% + Sentry.`,
-  );
+/** The parts of the suite BENCH_INSTRUCTIONS selects: the API's requests, the worker's executions. */
+export type InstructionsPart = 'api' | 'worker';
+
+/** BENCH_INSTRUCTIONS (comma-separated parts; default both). */
+export function instructionsParts(value: string | undefined): ReadonlySet<InstructionsPart> {
+  const parts = (value ?? 'api,worker').split(',').map((part) => part.trim());
+  const unknown = parts.filter((part) => part !== 'api' && part !== 'worker');
+  if (unknown.length > 0) throw new Error(`BENCH_INSTRUCTIONS=${JSON.stringify(value)}: accepts api, worker or api,worker`);
+  return new Set(parts as InstructionsPart[]);
+}
+
+export async function instructionsSuite(rounds: number, peers: LoopbackPeers, parts: ReadonlySet<InstructionsPart>): Promise<void> {
   if (!commandRuns('valgrind', ['--version'])) {
-    console.log('valgrind is not installed (apt-get install valgrind): skipped.');
+    heading('Instructions per request and per execution', 'valgrind is not installed (apt-get install valgrind): skipped.');
     return;
   }
-  await countSetups(measure, 'req', rounds, peers);
-  heading(
-    'Instructions per execution',
-    `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; counted until PostgreSQL holds them finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
-  );
-  await countSetups(measureWorker, 'execution', rounds, peers);
+  if (parts.has('api')) {
+    heading(
+      'Instructions per request',
+      `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the lowest and highest, main thread and all threads) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. full0 = metrics + Sentry (to a loopback peer) + tracing at 0% sampling (every request unsampled); full100 = the same with every request sampled and exported to a loopback OTLP sink; full10 (estimated) = full0 + 10% of the difference: the target's metrics + tracing 10% + Sentry.`,
+    );
+    await countSetups(measure, 'req', rounds, peers);
+  }
+  if (parts.has('worker')) {
+    heading(
+      'Instructions per execution',
+      `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow (${WINDOWS} dumps of ${WINDOW_EXECUTIONS}; each round also shows the lowest and highest) after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; each dump once PostgreSQL holds its executions finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
+    );
+    await countSetups(measureWorker, 'execution', rounds, peers);
+  }
 }
