@@ -23,10 +23,10 @@
  * whether an execution is sampled follows its API request's trace, so the
  * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
- * Opt-in (BENCH_SUITES=instructions): it needs valgrind and takes about
- * five to eight minutes per variant and round for the API (more at
- * LOG_LEVEL=info, where every request writes its line), one or two for the
- * worker.
+ * Opt-in (BENCH_SUITES=instructions; BENCH_INSTRUCTIONS=api or worker for
+ * one part): it needs valgrind and takes about four minutes per variant and
+ * round for the API at LOG_LEVEL=info (where every request writes its line),
+ * about three for the worker.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
