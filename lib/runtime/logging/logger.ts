@@ -10,6 +10,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { createCredentialScrubber } from '../errors/credential-scrubber';
 import { activeTraceIds } from '../tracing/spans';
 import { createErrorSerializer } from './error-serializer';
+import { isoTimeField } from './iso-timestamp';
 import { CENSOR, redactFields, redactOneLevel, TOP_LEVEL_REDACT_PATHS } from './log-redaction';
 
 /**
@@ -62,7 +63,8 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (fields) => redactFields(fields, SERIALIZED_FIELDS),
         bindings: (bindings) => redactFields(bindings, SERIALIZED_FIELDS),
       },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino.stdTimeFunctions.isoTime's text, without Date#toISOString (iso-timestamp.ts).
+      timestamp: isoTimeField,
       redact: { paths: [...TOP_LEVEL_REDACT_PATHS], censor: CENSOR },
       serializers: { err: serializeError, error: serializeError },
       hooks: { streamWrite: withTraceIds },
