@@ -24,7 +24,7 @@
  * API runs at 0% or 100% and 10% is estimated, as for requests.
  *
  * Opt-in (BENCH_SUITES=instructions; BENCH_INSTRUCTIONS=api or worker for
- * one part): it needs valgrind and takes about four minutes per variant and
+ * one part): it needs valgrind and takes about six minutes per variant and
  * round for the API at LOG_LEVEL=info (where every request writes its line),
  * about three for the worker.
  */
@@ -79,6 +79,22 @@ const MEASURED_REQUESTS = WINDOW_REQUESTS * WINDOWS;
 const WARM_UP_EXECUTIONS = 400;
 const WINDOW_EXECUTIONS = 600;
 const MEASURED_EXECUTIONS = WINDOW_EXECUTIONS * WINDOWS;
+
+/**
+ * V8's memory reducer is off in the counted processes. It runs a
+ * mark-compact GC (and shrinks the young generation) when it sees little
+ * allocation per millisecond, i.e. an idle process; under callgrind every
+ * process looks idle by that clock, 50 times slower than natively. With it,
+ * the API answering 10,000 counted `metrics` requests under callgrind ran a
+ * "Mark-Compact (reduce)" and 102 scavenges; without it, none and 18
+ * (`--trace-gc`, 2026-11-30). Natively, after 150,000 requests, the next
+ * 100,000 had 0-1 mark-compacts for off, metrics, full0 and full10 (four for
+ * full100, all for old-generation growth), so the reducer's GCs were charged
+ * to requests at about ten times their native rate, in whichever window they
+ * fell. A loaded process does not run the reducer; the count now does not
+ * either.
+ */
+const NODE_FLAGS = ['--no-memory-reducer'];
 
 /** valgrind's callgrind, one output file per thread, named by pid, in `dir`; counting from when `counted` turns it on. */
 function callgrind(dir: string): string[] {
@@ -144,6 +160,7 @@ async function measure(setup: Setup, peers: LoopbackPeers, tag: string): Promise
   const dir = mkdtempSync(join(tmpdir(), 'gorax-callgrind-'));
   const api = await startApiFor(setup.level, peers, `${tag}${setup.name}`, {
     wrapper: callgrind(dir),
+    nodeFlags: NODE_FLAGS,
     startupTimeoutMs: 300_000,
     env: { ...setup.env, ...QUIET_TIMERS },
   });
@@ -167,7 +184,7 @@ async function measureWorker(setup: Setup, peers: LoopbackPeers, tag: string): P
   let worker: ServiceProcess | undefined;
   try {
     await db.connect();
-    worker = await startWorkerFor(api, peers, { wrapper: callgrind(dir), startupTimeoutMs: 300_000, env });
+    worker = await startWorkerFor(api, peers, { wrapper: callgrind(dir), nodeFlags: NODE_FLAGS, startupTimeoutMs: 300_000, env });
     await runExecutions(db, api, WARM_UP_EXECUTIONS);
     return await counted(worker, dir, WINDOWS, WINDOW_EXECUTIONS, () => runExecutions(db, api, WINDOW_EXECUTIONS));
   } finally {
@@ -251,14 +268,14 @@ export async function instructionsSuite(rounds: number, peers: LoopbackPeers, pa
   if (parts.has('api')) {
     heading(
       'Instructions per request',
-      `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the lowest and highest, main thread and all threads) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections); thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. full0 = metrics + Sentry (to a loopback peer) + tracing at 0% sampling (every request unsampled); full100 = the same with every request sampled and exported to a loopback OTLP sink; full10 (estimated) = full0 + 10% of the difference: the target's metrics + tracing 10% + Sentry.`,
+      `callgrind (valgrind) counting the compiled API's instructions over ${MEASURED_REQUESTS} GET /api/v1/workflows/:id (${WINDOWS} dumps of ${WINDOW_REQUESTS}; each round also shows the lowest and highest, main thread and all threads) after ${WARM_UP_REQUESTS} uncounted warm-up requests (autocannon, 4 connections), node ${NODE_FLAGS.join(' ')}; thousands of instructions per request over all ${MEASURED_REQUESTS}, main thread and all threads; medians of ${rounds} alternated rounds. full0 = metrics + Sentry (to a loopback peer) + tracing at 0% sampling (every request unsampled); full100 = the same with every request sampled and exported to a loopback OTLP sink; full10 (estimated) = full0 + 10% of the difference: the target's metrics + tracing 10% + Sentry.`,
     );
     await countSetups(measure, 'req', rounds, peers);
   }
   if (parts.has('worker')) {
     heading(
       'Instructions per execution',
-      `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow (${WINDOWS} dumps of ${WINDOW_EXECUTIONS}; each round also shows the lowest and highest) after ${WARM_UP_EXECUTIONS} uncounted warm-up executions (submitted through its API, which runs natively with the same instrumentation; each dump once PostgreSQL holds its executions finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
+      `callgrind counting the compiled worker's instructions over ${MEASURED_EXECUTIONS} executions of a one-step workflow (${WINDOWS} dumps of ${WINDOW_EXECUTIONS}; each round also shows the lowest and highest) after ${WARM_UP_EXECUTIONS} uncounted warm-up executions, node ${NODE_FLAGS.join(' ')} (submitted through its API, which runs natively with the same instrumentation; each dump once PostgreSQL holds its executions finished); thousands of instructions per execution; medians of ${rounds} alternated rounds. full0/full100 = metrics + Sentry + tracing with the API sampling 0%/100% of its requests (an execution follows its request's decision); full10 (estimated) = full0 + 10% of the difference.`,
     );
     await countSetups(measureWorker, 'execution', rounds, peers);
   }
