@@ -11,3 +11,14 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `count` distinct free ports. Each freePort() releases its port before the
+ * next call, and the OS can hand a just-released port out again (the local
+ * stack test once got one port for two roles), so repeats are drawn again.
+ */
+export async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
