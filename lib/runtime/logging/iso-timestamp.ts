@@ -1,8 +1,8 @@
 /**
  * A log line's time, exactly as Date#toISOString writes it, without calling
  * it. V8 formats toISOString through its printf-style StringStream: about
- * 7,400 instructions a call on Node 24 (callgrind, 2026-11-30), a line's
- * largest single cost after its JSON, paid by every line of both services.
+ * 7,300 instructions a call on Node 24 (callgrind, 2026-11-30), paid by
+ * every line of both services (docs/performance.md).
  * Here the calendar date comes from integer arithmetic (days since the epoch
  * to a civil date, the proleptic Gregorian calendar that Date uses) and the
  * text up to the seconds is kept for the next line of the same second.
