@@ -13,7 +13,7 @@ import { JOBS } from '../../lib/catalog/target-labels';
 import { STACK_PORTS, type StackPortName } from '../../lib/stack/local-stack';
 import { portIsFree } from '../../lib/stack/preflight';
 import { eventually } from '../runtime/support/eventually';
-import { distinctFreePorts, freePort } from '../runtime/support/free-port';
+import { freePort } from '../runtime/support/free-port';
 import { createTestEnvironment, type TestEnvironment } from '../runtime/support/test-environment';
 
 jest.setTimeout(240_000);
@@ -43,8 +43,7 @@ function runStack(args: string[], env: Record<string, string | undefined>): Stac
 
 async function portFlags(): Promise<{ args: string[]; ports: Record<StackPortName, number> }> {
   const ports = {} as Record<StackPortName, number>;
-  const free = await distinctFreePorts(PORT_NAMES.length);
-  PORT_NAMES.forEach((name, i) => (ports[name] = free[i]!));
+  for (const name of PORT_NAMES) ports[name] = await freePort();
   return { args: PORT_NAMES.flatMap((n) => [`--${STACK_PORTS[n].flag}`, String(ports[n])]), ports };
 }
 
