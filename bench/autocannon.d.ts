@@ -13,7 +13,10 @@ declare module 'autocannon' {
     requests: { average: number; total: number };
     latency: { p50: number; p99: number; average: number };
     non2xx: number;
+    /** Every failed request, timeouts included. */
     errors: number;
+    /** Requests that got no answer within autocannon's timeout (10 s). */
+    timeouts: number;
     '2xx': number;
   }
   function autocannon(options: Options): Promise<Result>;

@@ -74,9 +74,14 @@ const MEASURED_REQUESTS = WINDOW_REQUESTS * WINDOWS;
  * threads, was 30% more instructions per execution on all threads; callgrind's
  * call counts showed the collector in that window only). A major GC comes less
  * often than once in 300 executions here, so every variant is counted over
- * 2,400, in four dumps.
+ * 2,400, in four dumps. Natively with `--trace-opt` (Node 24, 2026-11-30
+ * 05:25 UTC), V8 finished 64-134 TurboFan compiles in executions 400-1,000
+ * and 70-78 in 1,000-1,600, then 12-24 per 600 with a few deopts and
+ * recompiles from there on (off, full0 and full100 alike): the first 1,600
+ * are its compile phase, which 400 uncounted executions left half inside
+ * the counted ones.
  */
-const WARM_UP_EXECUTIONS = 400;
+const WARM_UP_EXECUTIONS = 1600;
 const WINDOW_EXECUTIONS = 600;
 const MEASURED_EXECUTIONS = WINDOW_EXECUTIONS * WINDOWS;
 

@@ -90,7 +90,7 @@ export async function cleanUp(runs: readonly Pick<RunningApi, 'schema' | 'queueP
  */
 async function loadChecked(url: string, limit: { readonly amount: number } | { readonly duration: number }, connections: number, label = url) {
   const result = await autocannon({ url, connections, pipelining: 1, ...limit, headers: { 'x-tenant-id': TENANT } });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} of them timeouts)`);
   return result;
 }
 
