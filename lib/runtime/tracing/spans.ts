@@ -6,7 +6,8 @@
 import { type Attributes, type Span, type SpanContext, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { UnsampledSpanContext } from './root-sampling';
 
-const TRACER_NAME = 'gorax';
+/** The instrumentation scope of withSpan's spans. */
+export const OWN_SPANS_SCOPE = 'gorax';
 
 /**
  * Runs fn inside a new active span; an error sets status ERROR, is recorded on the span and rethrown.
@@ -20,7 +21,7 @@ export function withSpan<T>(
 ): Promise<T> {
   const parent = trace.getActiveSpan();
   if (parent !== undefined && isUnsampled(parent)) return fn(parent);
-  return trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind, attributes }, async (span) => {
+  return trace.getTracer(OWN_SPANS_SCOPE).startActiveSpan(name, { kind, attributes }, async (span) => {
     try {
       return await fn(span);
     } catch (error) {

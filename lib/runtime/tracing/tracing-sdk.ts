@@ -26,6 +26,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { serviceSampler } from './caller-decided-sampler';
 import { createSpanExporter } from './otlp-span-exporter';
+import { registerWithOwnSpans } from './own-tracer';
 import { underRecordingSpanOnly } from './recording-parent-only';
 import { SpanScrubbingProcessor } from './span-scrubbing-processor';
 import type { TracingHandle } from './tracing-state';
@@ -51,22 +52,23 @@ export function exporterUrl(endpoint: string): string {
 }
 
 export function startTracing(settings: TracingSettings): TracingHandle {
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: `${settings.serviceName}-${settings.role}`,
-      [ATTR_SERVICE_NAMESPACE]: settings.serviceName,
-      [ATTR_SERVICE_VERSION]: settings.version,
-      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: settings.environment,
-      // The pre-1.27 key, which most dashboards and collectors still match on.
-      'deployment.environment': settings.environment,
-      [ATTR_SERVICE_INSTANCE_ID]: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-    }),
-    sampler: serviceSampler(settings.sampleRate),
-    // Scrubbing first: it edits attributes before the batch processor takes the span.
-    spanProcessors: [new SpanScrubbingProcessor(), new BatchSpanProcessor(createSpanExporter(exporterUrl(settings.endpoint)))],
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: `${settings.serviceName}-${settings.role}`,
+    [ATTR_SERVICE_NAMESPACE]: settings.serviceName,
+    [ATTR_SERVICE_VERSION]: settings.version,
+    [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: settings.environment,
+    // The pre-1.27 key, which most dashboards and collectors still match on.
+    'deployment.environment': settings.environment,
+    [ATTR_SERVICE_INSTANCE_ID]: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   });
-  provider.register({
+  // Scrubbing first: it edits attributes before the batch processor takes the span.
+  const processors = [new SpanScrubbingProcessor(), new BatchSpanProcessor(createSpanExporter(exporterUrl(settings.endpoint)))];
+  const provider = new NodeTracerProvider({ resource, sampler: serviceSampler(settings.sampleRate), spanProcessors: processors });
+  // Our own code's sampled spans skip the SDK's per-span machinery (own-tracer.ts); the instrumentations get the SDK's.
+  registerWithOwnSpans(provider, {
     propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    resource,
+    processors,
   });
 
   const disableInstrumentations = registerInstrumentations({
