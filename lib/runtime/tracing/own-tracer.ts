@@ -19,29 +19,20 @@
  * instrumentation scope object and the same processors as the SDK's spans,
  * so both export together and are scrubbed alike.
  */
-import {
-  type Context,
-  context as otelContext,
-  type ProxyTracerProvider,
-  type Span,
-  type SpanContext,
-  SpanKind,
-  type SpanOptions,
-  type TextMapPropagator,
-  TraceFlags,
-  type Tracer,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
-import { isTracingSuppressed, sanitizeAttributes } from '@opentelemetry/core';
+import type { Context, ProxyTracerProvider, Span, SpanContext, SpanOptions, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import * as core from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { NodeTracerProvider, SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { QUERY_SPANS_SCOPE } from './query-spans';
+import { context as otelContext, SpanKind, TraceFlags, trace } from './otel-api';
 import { RandomTraceIds } from './random-trace-ids';
 import { RecordedSpan, type SpanOrigin } from './recorded-span';
 import { REQUEST_SPANS_SCOPE } from './request-spans';
 import { SAMPLED_ROOT_KEY } from './root-sampling';
 import { OWN_SPANS_SCOPE } from './spans';
+
+// Read once: core's exports are getters on a dictionary-mode object (otel-api.ts).
+const { isTracingSuppressed, sanitizeAttributes } = core;
 
 /** The instrumentation scopes whose spans our own code starts: only these get an OwnTracer. */
 export const OWN_SCOPES: ReadonlySet<string> = new Set([REQUEST_SPANS_SCOPE, QUERY_SPANS_SCOPE, OWN_SPANS_SCOPE]);

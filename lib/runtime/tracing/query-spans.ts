@@ -20,8 +20,9 @@
  * OpenTelemetry API only: without an SDK, getActiveSpan() is undefined and
  * the query goes straight through.
  */
-import { type Attributes, type Span, SpanKind, trace } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import type { Pool } from 'pg';
+import { SpanKind, trace } from './otel-api';
 import { markSpanFailed } from './spans';
 
 /** The instrumentation scope of the query spans. */

@@ -8,7 +8,8 @@
  * Only traceparent/tracestate/baggage go into the carrier; never put secrets
  * in baggage, it is stored in Redis and forwarded to action:http targets.
  */
-import { context, propagation, type Span, SpanKind } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from './otel-api';
 import { LEAN_ROOT_CONTEXT } from './span-only-context';
 import { withSpan } from './spans';
 

@@ -11,23 +11,16 @@
  * getter. own-tracer.test.ts runs the same calls on both and compares what
  * they export.
  */
-import {
-  type Attributes,
-  type AttributeValue,
-  diag,
-  type Exception,
-  type HrTime,
-  type Link,
-  type Span,
-  type SpanContext,
-  type SpanKind,
-  type SpanStatus,
-  SpanStatusCode,
-  type TimeInput,
-} from '@opentelemetry/api';
-import { addHrTimes, hrTimeDuration, type InstrumentationScope, isAttributeValue, isTimeInput, isTimeInputHrTime, millisToHrTime, sanitizeAttributes } from '@opentelemetry/core';
+import type { Attributes, AttributeValue, Exception, HrTime, Link, Span, SpanContext, SpanStatus, TimeInput } from '@opentelemetry/api';
+import * as core from '@opentelemetry/core';
+import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-node';
+import { diag, type SpanKind, SpanStatusCode } from './otel-api';
+
+// Read once: core's exports and the global `performance` are getters (otel-api.ts).
+const { addHrTimes, hrTimeDuration, isAttributeValue, isTimeInput, isTimeInputHrTime, millisToHrTime, sanitizeAttributes } = core;
+const clock = performance;
 
 /** The SDK's default span limits, which the services keep (tracing-sdk.ts sets none). */
 export const SPAN_LIMIT = 128;
@@ -55,7 +48,7 @@ export class RecordedSpan implements Span, ReadableSpan {
   readonly resource: Resource;
   readonly instrumentationScope: InstrumentationScope;
   private attributeCount = 0;
-  /** performance.now() at the start: later times are the start plus the monotonic time since, as the SDK takes them. */
+  /** clock.now() at the start: later times are the start plus the monotonic time since, as the SDK takes them. */
   private readonly performanceStart: number;
 
   constructor(
@@ -67,7 +60,7 @@ export class RecordedSpan implements Span, ReadableSpan {
   ) {
     // Wall-clock milliseconds for the start (as the SDK), the monotonic clock for everything after it.
     this.startTime = millisToHrTime(Date.now());
-    this.performanceStart = performance.now();
+    this.performanceStart = clock.now();
     this.resource = origin.resource;
     this.instrumentationScope = origin.instrumentationScope;
   }
@@ -97,6 +90,15 @@ export class RecordedSpan implements Span, ReadableSpan {
   }
 
   setAttributes(attributes: Attributes): this {
+    const count = this.attributeCount === 0 && !this.ended ? copyableCount(attributes) : -1;
+    if (count >= 0) {
+      // A span's first attributes (the request's three, a query's seven from its statement) copied in one go: a
+      // spread of an object of a known shape is one clone, where storing each key into a fresh object is a
+      // megamorphic store apiece.
+      this.attributes = { ...attributes };
+      this.attributeCount = count;
+      return this;
+    }
     for (const key in attributes) {
       if (Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]);
     }
@@ -199,12 +201,28 @@ export class RecordedSpan implements Span, ReadableSpan {
   private timeOf(input: TimeInput | undefined): HrTime {
     if (typeof input === 'number') {
       // At most performance.now(): a performance timestamp, placed on the wall clock the way the start was.
-      return input <= performance.now() ? addHrTimes(this.startTime, millisToHrTime(input - this.performanceStart)) : millisToHrTime(input);
+      return input <= clock.now() ? addHrTimes(this.startTime, millisToHrTime(input - this.performanceStart)) : millisToHrTime(input);
     }
     if (input instanceof Date) return millisToHrTime(input.getTime());
     if (isTimeInputHrTime(input)) return input;
-    return addHrTimes(this.startTime, millisToHrTime(performance.now() - this.performanceStart));
+    return addHrTimes(this.startTime, millisToHrTime(clock.now() - this.performanceStart));
   }
+}
+
+/**
+ * How many keys `attributes` has when setting them one by one would store
+ * every one as it is (no key empty, no value missing or invalid, at most
+ * SPAN_LIMIT, nothing inherited that for-in would see and a spread would
+ * not); -1 otherwise.
+ */
+function copyableCount(attributes: Attributes): number {
+  let count = 0;
+  for (const key in attributes) {
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) return -1;
+    const value = attributes[key];
+    if (key.length === 0 || value == null || !isAttributeValue(value) || ++count > SPAN_LIMIT) return -1;
+  }
+  return count;
 }
 
 /** At most SPAN_LIMIT attributes, and how many were left out. */

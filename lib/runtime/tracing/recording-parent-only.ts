@@ -16,7 +16,7 @@
  * must be applied before the instrumented module is required, i.e. right
  * after constructing the instrumentation in the preload, as tracing-sdk does.
  */
-import { trace } from '@opentelemetry/api';
+import { trace } from './otel-api';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;

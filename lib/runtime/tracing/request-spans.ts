@@ -19,10 +19,11 @@
  * what the worker's ParentBased sampler follows), but nothing is named,
  * computed or recorded for it.
  */
-import { type Context, propagation, type Span, SpanKind, SpanStatusCode, context as otelContext, type Tracer, trace } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UNMATCHED_ROUTE } from '../../catalog/labels';
 import { METRICS_PATH } from '../../config/service-contract';
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from './otel-api';
 import { SAMPLED_ROOT, sampleNewTrace, unsampledRootSpan } from './root-sampling';
 import { LEAN_ROOT_CONTEXT } from './span-only-context';
 import { markSpanFailed } from './spans';

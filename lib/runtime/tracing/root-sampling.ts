@@ -13,7 +13,8 @@
  * Only the OpenTelemetry API is used here: it is loaded whether or not
  * tracing is enabled.
  */
-import { createContextKey, ROOT_CONTEXT, type Span, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
+import type { Span, SpanContext } from '@opentelemetry/api';
+import { createContextKey, ROOT_CONTEXT, TraceFlags, trace } from './otel-api';
 import { RandomTraceIds } from './random-trace-ids';
 import type { TraceIds } from './spans';
 

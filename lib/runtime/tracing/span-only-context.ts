@@ -16,7 +16,8 @@
  * share them. span-only-context.test.ts pins that trace.getSpan finds the
  * span here.
  */
-import { type Context, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from './otel-api';
 
 const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
 

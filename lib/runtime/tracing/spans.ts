@@ -3,7 +3,8 @@
  * trace's ids for logs, exemplars and error reports. Only the OpenTelemetry
  * API is used here: without a registered SDK every call is a cheap no-op.
  */
-import { type Attributes, type Span, type SpanContext, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import type { Attributes, Span, SpanContext } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, trace } from './otel-api';
 import { UnsampledSpanContext } from './root-sampling';
 
 /** The instrumentation scope of withSpan's spans. */

@@ -119,11 +119,11 @@ function exported(span: ReadableSpan) {
 }
 
 /** The same calls on a span from the SDK's tracer and on one from ours, under the same sampled remote parent or as a decided root. */
-function bothWays(script: (span: Span) => void, parent = SAMPLED_ROOT): [ReadableSpan, ReadableSpan] {
+function bothWays(script: (span: Span) => void, parent = SAMPLED_ROOT, startAttributes: Attributes = { 'db.system.name': 'postgresql', list: ['a', 'b'] }): [ReadableSpan, ReadableSpan] {
   const { sdk, own, exporter } = providers();
   const sdkParent = sdk.getTracer('parent').startSpan('parent', {}, parent);
   for (const tracer of [sdk.getTracer(OWN_SPANS_SCOPE), own.getTracer(OWN_SPANS_SCOPE)]) {
-    const span = tracer.startSpan('work', { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', list: ['a', 'b'] } }, trace.setSpan(ROOT_CONTEXT, sdkParent));
+    const span = tracer.startSpan('work', { kind: SpanKind.CLIENT, attributes: startAttributes }, trace.setSpan(ROOT_CONTEXT, sdkParent));
     script(span);
   }
   const [fromSdk, fromOwn] = exporter.getFinishedSpans();
@@ -159,6 +159,22 @@ describe('what a recorded span exports, against the SDK’s span for the same ca
     expect(fromOwn.resource).toBe(fromSdk.resource);
     expect(fromOwn.instrumentationScope).toBe(fromSdk.instrumentationScope);
     expect(fromOwn.parentSpanContext).toBe(fromSdk.parentSpanContext);
+  });
+
+  it.each<[string, Attributes]>([
+    ['all valid', { 'http.request.method': 'GET', 'http.route': '/api/v1/workflows/:id', 'server.port': 5432, ok: false, list: [1, 2] }],
+    ['one undefined', { a: 'kept', b: undefined, c: 3 }],
+    ['one invalid', { a: 'kept', b: { nested: true } as unknown as string }],
+    ['an empty key', { '': 'no key', a: 1 }],
+    ['more than the limit', Object.fromEntries(Array.from({ length: SPAN_LIMIT + 1 }, (_, i) => [`k${i}`, i]))],
+  ])('sets a span’s first attributes (%s) as the SDK does, and more after them', (_what, attributes) => {
+    const [fromSdk, fromOwn] = bothWays((span) => {
+      span.setAttributes(attributes);
+      span.setAttributes({ later: 'yes', a: 'replaced' });
+      span.end();
+    }, SAMPLED_ROOT, {});
+    expect(exported(fromOwn)).toEqual(exported(fromSdk));
+    expect(Object.keys(fromOwn.attributes)).toEqual(Object.keys(fromSdk.attributes));
   });
 
   it('an OK status is final, and a message is kept for ERROR only', () => {
