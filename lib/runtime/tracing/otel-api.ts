@@ -17,17 +17,8 @@
  */
 import * as api from '@opentelemetry/api';
 
-export const trace = api.trace;
-export const context = api.context;
-export const propagation = api.propagation;
-export const diag = api.diag;
-export const ROOT_CONTEXT = api.ROOT_CONTEXT;
-export const createContextKey = api.createContextKey;
-
-// The enums, as values and as types.
-export const SpanKind = api.SpanKind;
+export const { trace, context, propagation, diag, ROOT_CONTEXT, createContextKey, SpanKind, SpanStatusCode, TraceFlags } = api;
+// The enums are types too.
 export type SpanKind = api.SpanKind;
-export const SpanStatusCode = api.SpanStatusCode;
 export type SpanStatusCode = api.SpanStatusCode;
-export const TraceFlags = api.TraceFlags;
 export type TraceFlags = api.TraceFlags;
