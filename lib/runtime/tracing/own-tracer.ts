@@ -100,7 +100,7 @@ function isSampledLocalParent(parent: Span, context: SpanContext): boolean {
 
 /**
  * The tracer provider the services register globally: OwnTracers for
- * `ownScopes`, the SDK provider's tracers for every other scope (the
+ * OWN_SCOPES, the SDK provider's tracers for every other scope (the
  * ioredis and undici instrumentations are given the SDK provider itself).
  * `resource` and `processors` must be the ones the SDK provider was built
  * with, in its order.
@@ -110,7 +110,6 @@ export class OwnSpansTracerProvider implements TracerProvider {
 
   constructor(
     private readonly sdk: TracerProvider,
-    private readonly ownScopes: ReadonlySet<string>,
     private readonly resource: Resource,
     private readonly processors: readonly SpanProcessor[],
   ) {}
@@ -121,7 +120,7 @@ export class OwnSpansTracerProvider implements TracerProvider {
     let tracer = this.tracers.get(key);
     if (tracer === undefined) {
       const sdkTracer = this.sdk.getTracer(name, version, options);
-      tracer = this.ownScopes.has(name) ? new OwnTracer(sdkTracer as SdkTracer, this.resource, this.processors) : sdkTracer;
+      tracer = OWN_SCOPES.has(name) ? new OwnTracer(sdkTracer as SdkTracer, this.resource, this.processors) : sdkTracer;
       this.tracers.set(key, tracer);
     }
     return tracer;
@@ -139,5 +138,5 @@ export function registerWithOwnSpans(provider: NodeTracerProvider, settings: { r
   // keeps the first); the proxy hands out whatever its delegate gives.
   const global = trace.getTracerProvider() as ProxyTracerProvider;
   if (global.getDelegate() !== provider) throw new Error('tracing: another OpenTelemetry tracer provider is already registered globally; start tracing once per process');
-  global.setDelegate(new OwnSpansTracerProvider(provider, OWN_SCOPES, settings.resource, settings.processors));
+  global.setDelegate(new OwnSpansTracerProvider(provider, settings.resource, settings.processors));
 }

@@ -8,7 +8,7 @@ import { hrTimeDuration, suppressTracing } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, NodeTracerProvider, type ReadableSpan, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { serviceSampler } from '../../../lib/runtime/tracing/caller-decided-sampler';
-import { OWN_SCOPES, OwnSpansTracerProvider, registerWithOwnSpans } from '../../../lib/runtime/tracing/own-tracer';
+import { OwnSpansTracerProvider, registerWithOwnSpans } from '../../../lib/runtime/tracing/own-tracer';
 import { QUERY_SPANS_SCOPE } from '../../../lib/runtime/tracing/query-spans';
 import { RecordedSpan, SPAN_LIMIT } from '../../../lib/runtime/tracing/recorded-span';
 import { REQUEST_SPANS_SCOPE } from '../../../lib/runtime/tracing/request-spans';
@@ -40,7 +40,7 @@ function providers(sampleRate = 1) {
   const resource = resourceFromAttributes({ 'service.name': 'own-tracer-test' });
   const processors = [order, new SimpleSpanProcessor(exporter)];
   const sdk = new NodeTracerProvider({ resource, sampler: serviceSampler(sampleRate), spanProcessors: processors });
-  const own = new OwnSpansTracerProvider(sdk, OWN_SCOPES, resource, processors);
+  const own = new OwnSpansTracerProvider(sdk, resource, processors);
   return { exporter, order, sdk, own };
 }
 
