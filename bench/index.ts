@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       try {
         if (suites.has('requests')) await requestOverheadSuite(Math.max(rounds, 5), Number(process.env.BENCH_SECONDS ?? 4), blocks, peers);
         if (suites.has('worker')) await workerThroughputSuite(rounds, Number(process.env.BENCH_EXECUTIONS ?? 600), peers);
-        // Opt-in: needs valgrind; about 76 minutes for the API and 50 for the worker at 3 rounds and BENCH_LOG_LEVEL=info.
+        // Opt-in: needs valgrind; about 75 minutes for the API and 30-50 for the worker (VM dependent) at 3 rounds and BENCH_LOG_LEVEL=info.
         if (suites.has('instructions')) await instructionsSuite(rounds, peers, instructions);
         // Opt-in: needs Linux perf, about 3.5 minutes per round.
         if (suites.has('profile')) await profileSuite(rounds, peers);

@@ -26,7 +26,7 @@
  * Opt-in (BENCH_SUITES=instructions; BENCH_INSTRUCTIONS=api or worker for
  * one part): it needs valgrind and takes about six minutes per variant and
  * round for the API at LOG_LEVEL=info (where every request writes its line),
- * about four for the worker.
+ * two and a half to four for the worker.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
