@@ -262,6 +262,7 @@ describe('what a recorded span exports, against the SDK’s span for the same ca
     await new Promise((resolve) => setTimeout(resolve, 20));
     const endedAt = performance.now();
     for (const span of started) span.end(endedAt);
+    expect(withPerformance.exporter.getFinishedSpans()).toHaveLength(2);
     for (const span of withPerformance.exporter.getFinishedSpans()) {
       expect(millis(span.duration)).toBeGreaterThanOrEqual(15);
       expect(millis(span.duration)).toBeLessThanOrEqual(endedAt - startedAt + 0.001);
